@@ -1,0 +1,98 @@
+"""The `brochure` command: parse options, call one library function, print problems, pick the exit code."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .errors import BrochureError
+
+EXAMPLES = {
+    "build": "Example: brochure build --lang ko --profile screen",
+    "check": "Example: brochure check --preflight",
+    "status": "Example: brochure status --lang ja",
+}
+
+
+def _fail(error: BrochureError) -> None:
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(error.problems)} problem(s); nothing was overwritten.", err=True)
+    sys.exit(1)
+
+
+def _config(ctx: click.Context, icc_profile: str | None = None, languages=(), governments=()):  # type: ignore[no-untyped-def]
+    from .config import load_config, select
+    return select(load_config(ctx.obj["root"], icc_profile=icc_profile), tuple(languages), tuple(governments))
+
+
+@click.group(epilog="Example: brochure build && brochure status")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              help="Project folder holding brochure.yml (default: the current folder).")
+@click.pass_context
+def main(ctx: click.Context, root: Path) -> None:
+    """Build multilingual brochures, fact sheets and press kits as print and screen PDFs."""
+    ctx.obj = {"root": root}
+
+
+@main.command(epilog=EXAMPLES["build"])
+@click.option("--lang", "languages", multiple=True, help="Only this language (BCP 47 tag); repeatable.")
+@click.option("--government", "governments", multiple=True, help="Only this government; repeatable.")
+@click.option("--profile", "profiles", multiple=True, type=click.Choice(["print", "screen"]),
+              help="Only this output profile; repeatable (default: both).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: number of cores).")
+@click.option("--force", is_flag=True, help="Rebuild even documents whose inputs did not change.")
+@click.option("--keep-going", is_flag=True, help="Build every document that can be built; report failures at the end.")
+@click.option("--icc-profile", type=click.Path(dir_okay=False), help="The print shop's CMYK output profile.")
+@click.pass_context
+def build(ctx: click.Context, languages, governments, profiles, jobs, force, keep_going, icc_profile) -> None:  # type: ignore[no-untyped-def]
+    """Build every out-of-date PDF into dist/ and write dist/manifest.json."""
+    from .pipeline import BuildFailed, build as run_build
+    from .progress import Display
+    started = time.perf_counter()
+    display = Display(sys.stderr.isatty())
+    try:
+        report = run_build(_config(ctx, icc_profile, languages, governments), tuple(profiles), force, keep_going,
+                           jobs, display.update)
+    except BuildFailed as error:
+        display.summary(error.report, time.perf_counter() - started)
+        _fail(error)
+    except BrochureError as error:
+        _fail(error)
+    display.summary(report, time.perf_counter() - started)
+
+
+@main.command(epilog=EXAMPLES["check"])
+@click.option("--preflight", is_flag=True, help="Also preflight the PDFs already in dist/.")
+@click.pass_context
+def check(ctx: click.Context, preflight: bool) -> None:
+    """Validate all content (and optionally built PDFs) without writing any PDF."""
+    from .pipeline import check as run_check
+    try:
+        problems = run_check(_config(ctx), preflight)
+    except BrochureError as error:
+        _fail(error)
+    if problems:
+        _fail(BrochureError(problems))
+    click.echo("All content is valid." + (" Every PDF passes preflight." if preflight else ""))
+
+
+@main.command(epilog=EXAMPLES["status"])
+@click.option("--lang", "languages", multiple=True, help="Only this language; repeatable.")
+@click.option("--government", "governments", multiple=True, help="Only this government; repeatable.")
+@click.pass_context
+def status(ctx: click.Context, languages, governments) -> None:  # type: ignore[no-untyped-def]
+    """Say which outputs are stale and why, and which translations lag behind their source."""
+    from .status import report_status
+    try:
+        for line in report_status(_config(ctx, None, languages, governments)):
+            click.echo(line)
+    except BrochureError as error:
+        _fail(error)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Markdown of the texts: checked for what content may contain, then turned into safe HTML."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import markdown
+
+from .config import Config
+from .errors import Location, Problems
+from .languages import LANGUAGES
+from .model import Image
+from .sourcemap import inside, relative
+
+RAW_HTML = re.compile(r"<(?![a-z][\w+.-]*:|[^>\s]+@)(/?[A-Za-z][\w-]*)[^>]*>|<!--")
+LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)|<((?:[a-z][\w+.-]*:)[^>\s]*)>")
+ALLOWED_SCHEMES = ("https://", "mailto:")
+MAX_PIXELS = 40_000_000
+IMAGE_TYPES = (".png", ".jpg", ".jpeg")
+HANGUL = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
+
+
+def check_markdown(config: Config, text_path: Path, body: str, first_line: int, tag: str,
+                   problems: Problems) -> list[Image]:
+    """Report raw HTML, links and images that leave the project, and badly spaced Korean; return images."""
+    name = relative(text_path, config.root)
+    images = []
+    for offset, line in enumerate(body.split("\n")):
+        where = Location(name, first_line + offset)
+        html = RAW_HTML.search(line)
+        if html and not line.lstrip().startswith(("    ", "\t")):
+            problems.add(where, f"raw HTML '{html.group(0)[:40]}' is not allowed; write Markdown instead")
+        for link in LINK.finditer(line):
+            is_image, alt, target = bool(link[1]), link[2], link[3] or link[4]
+            if is_image:
+                image = _check_image(config, text_path, target, alt, where, problems)
+                if image:
+                    images.append(image)
+            elif not target.startswith(ALLOWED_SCHEMES):
+                problems.add(where, f"link '{target}' is not allowed; links go to https:// or mailto: addresses")
+        if tag == "ko":
+            _check_korean(line, where, problems)
+    return images
+
+
+def _check_image(config: Config, text_path: Path, target: str, alt: str, where: Location,
+                 problems: Problems) -> Image | None:
+    if not alt.strip():
+        problems.add(where, f"image '{target}' has no alternative text; write it between the brackets: ![what it shows]({target})")
+    if re.match(r"[a-z][\w+.-]*:", target):
+        problems.add(where, f"image '{target}' is not a project file; copy it into content/ and refer to it by a relative path")
+        return None
+    path = (text_path.parent / target)
+    if not inside(path, config.root):
+        problems.add(where, f"image '{target}' lies outside the project; keep images inside it")
+        return None
+    if path.suffix.lower() not in IMAGE_TYPES:
+        problems.add(where, f"image '{target}' must be PNG or JPEG; draw illustrations as SVG icons in assets/icons")
+        return None
+    if not path.is_file():
+        problems.add(where, f"image '{target}' not found")
+        return None
+    from PIL import Image as PILImage
+    try:
+        with PILImage.open(path) as picture:
+            width, height = picture.size
+            if width * height > MAX_PIXELS:
+                problems.add(where, f"image '{target}' is {width} × {height} pixels; scale it to at most {MAX_PIXELS // 1_000_000} megapixels")
+                return None
+            picture.verify()
+    except (OSError, SyntaxError, PILImage.DecompressionBombError) as error:
+        problems.add(where, f"image '{target}' cannot be read ({error}); export it again as PNG or JPEG")
+        return None
+    return Image(relative(path, config.root), width, height, where)
+
+
+def _check_korean(line: str, where: Location, problems: Problems) -> None:
+    if "  " in line.strip():
+        problems.add(where, "double space between Korean words; use one space")
+    bad = re.search(r" [,.)\]」”’]|[(\[「“‘] ", line)
+    if bad:
+        problems.add(where, f"space next to punctuation '{bad.group(0).strip()}'; remove it")
+    for word in line.split():
+        syllables = len(re.findall(f"[{HANGUL}]", word))
+        if syllables > 20:
+            problems.add(where, f"word '{word[:12]}…' has {syllables} syllables; a line cannot break inside it, add spaces")
+
+
+def render_markdown(body: str, tag: str, substitute: Callable[[str], str], links: bool) -> str:
+    """Markdown → HTML with figures substituted, the language's quotes, and no raw HTML."""
+    quotes = LANGUAGES[tag].quotes
+    substitutions = dict(zip(("left-double-quote", "right-double-quote", "left-single-quote", "right-single-quote"), quotes))
+    converter = markdown.Markdown(extensions=["smarty", "sane_lists"],
+                                  extension_configs={"smarty": {"substitutions": substitutions}})
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    html = converter.convert(substitute(body))
+    if not links:
+        html = re.sub(r"<a [^>]*>(.*?)</a>", r"\1", html, flags=re.S)
+    return html

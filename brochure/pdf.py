@@ -1,0 +1,193 @@
+"""Stage 3: HTML → PDF with WeasyPrint, in a long-lived Renderer; its warnings become errors."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import BrochureError, Location, Problem
+from .plan import Job
+from .profiles import KINDS, PROFILES
+
+#: WeasyPrint messages that mean a wrong document, not just a remark.
+FATAL_LOGS = (".notdef glyph", "Failed to load", "Ignored", "cannot be loaded", "Unknown", "Invalid", "Error")
+MM = 72 / 25.4
+ICC_URL = "file:///brochure-memory/output-intent.icc"
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def fontconfig_file(root: Path) -> Path:
+    """A fontconfig setup that sees only the project's fonts, so every machine renders alike."""
+    folder = root / ".brochure"
+    folder.mkdir(exist_ok=True)
+    path = folder / "fonts.conf"
+    text = (f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+            f"  <dir>{root / 'fonts'}</dir>\n  <cachedir>{folder / 'fontconfig-cache'}</cachedir>\n</fontconfig>\n")
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+    return path
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record.getMessage())
+
+
+class Renderer:
+    """Imports WeasyPrint and parses the stylesheets once per process; renders many documents."""
+
+    def __init__(self, root: Path, icc_profile: Path):
+        os.environ["FONTCONFIG_FILE"] = str(fontconfig_file(root))
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        from .fetcher import ProjectFetcher
+        self.weasyprint = weasyprint
+        self.root = root
+        self.fetcher = ProjectFetcher(root, {"output-intent.icc": icc_profile.read_bytes()})
+        self.font_config = FontConfiguration()
+        self.stylesheets: dict[str, Any] = {}
+
+    def stylesheet(self, name: str) -> Any:
+        if name not in self.stylesheets:
+            path = self.root / "layouts" / name
+            with self._captured(f"layouts/{name}"):
+                self.stylesheets[name] = self.weasyprint.CSS(filename=str(path), url_fetcher=self.fetcher,
+                                                             font_config=self.font_config)
+        return self.stylesheets[name]
+
+    def _captured(self, where: str):  # type: ignore[no-untyped-def]
+        renderer = self
+
+        class Scope:
+            def __enter__(self) -> _Capture:
+                self.handler = _Capture()
+                logging.getLogger("weasyprint").addHandler(self.handler)
+                return self.handler
+
+            def __exit__(self, kind, error, tb):  # type: ignore[no-untyped-def]
+                logging.getLogger("weasyprint").removeHandler(self.handler)
+                if isinstance(error, renderer.fetch_error()):
+                    raise BrochureError([Problem(Location(where), str(error))]) from None
+                fatal = [m for m in self.handler.records if m.startswith(FATAL_LOGS) or "glyph" in m]
+                if fatal and kind is None:
+                    raise BrochureError([Problem(Location(where), _explain(m)) for m in fatal])
+        return Scope()
+
+    def fetch_error(self) -> type[BaseException]:
+        from weasyprint.urls import FatalURLFetchingError
+        return FatalURLFetchingError
+
+    def render(self, html: str, job: Job, stylesheets: tuple[str, ...], date: str, seed: str,
+               crop_marks: bool) -> Rendered:
+        """Lay out and write one document; a fact sheet that overflows is an error saying by how much."""
+        timings: dict[str, float] = {}
+        profile, kind = PROFILES[job.profile], KINDS[job.kind]
+        where = f"dist/{job.name}"
+        start = time.perf_counter()
+        sheets = [self.stylesheet(name) for name in stylesheets]
+        with self._captured(where) as log:
+            document = self.weasyprint.HTML(string=html, base_url=str(self.root / "layouts") + "/",
+                                            url_fetcher=self.fetcher).render(
+                font_config=self.font_config, stylesheets=sheets)
+            timings["layout"] = time.perf_counter() - start
+            pages = len(document.pages)
+            _check_page_count(document, job, where)
+            document.metadata.created = document.metadata.modified = date
+            start = time.perf_counter()
+            identifier = hashlib.sha256(seed.encode()).hexdigest()[:32].encode()
+            data = document.write_pdf(pdf_variant=profile.variant, pdf_identifier=identifier,
+                                      dpi=profile.image_ppi, jpeg_quality=profile.jpeg_quality,
+                                      optimize_images=True, custom_metadata=True)
+            timings["write"] = time.perf_counter() - start
+        data = _stable_document_id(data, seed)
+        if job.profile == "print" and crop_marks:
+            data = add_crop_marks(data)
+        return Rendered(data, pages, timings, list(log.records))
+
+
+def _explain(message: str) -> str:
+    glyph = re.search(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', message)
+    if glyph:
+        return f"no font can draw U+{glyph[2]} '{glyph[1]}'; remove the character or add a font that has it"
+    return message
+
+
+def _check_page_count(document: Any, job: Job, where: str) -> None:
+    kind = KINDS[job.kind]
+    pages = len(document.pages)
+    if kind.pages is not None and pages != kind.pages:
+        overflow = _overflow_mm(document.pages[kind.pages:])
+        raise BrochureError([Problem(Location(where), f"{job.kind} overflows its {kind.pages} page by {overflow:.0f} mm "
+                                                      f"({pages} pages); shorten the texts or the lists")])
+    if pages % kind.multiple_of:
+        raise BrochureError([Problem(Location(where), f"{pages} pages is not a multiple of {kind.multiple_of} "
+                                                      "(saddle stitching); a section overflows its planned page")])
+
+
+def _overflow_mm(pages: list[Any]) -> float:
+    """Height of the content that spilled onto extra pages."""
+    total = 0.0
+    for page in pages:
+        bottom = 0.0
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if getattr(box, "element_tag", None) in ("html", "body", None) or box is page._page_box:
+                stack.extend(getattr(box, "children", []))
+                continue
+            bottom = max(bottom, box.position_y + box.margin_height())
+        top = page._page_box.content_box_y() if hasattr(page._page_box, "content_box_y") else 0
+        total += max(0.0, bottom - top)
+    return total * 0.75 / MM
+
+
+def _stable_document_id(data: bytes, seed: str) -> bytes:
+    """Replace WeasyPrint's random XMP DocumentID with one derived from the inputs (same length)."""
+    stable = str(uuid.UUID(hashlib.sha256(seed.encode()).hexdigest()[:32])).encode()
+    return re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + stable, data)
+
+
+def add_crop_marks(data: bytes, offset_mm: float = 3.0, length_mm: float = 5.0) -> bytes:
+    """Crop marks in K outside the bleed: the MediaBox grows, TrimBox and BleedBox stay."""
+    import pikepdf
+    pdf = pikepdf.open(io.BytesIO(data))
+    margin = (offset_mm + length_mm + 1) * MM
+    for page in pdf.pages:
+        trim = [float(v) for v in page.obj.TrimBox]
+        bleed = [float(v) for v in page.obj.BleedBox]
+        media = [bleed[0] - margin, bleed[1] - margin, bleed[2] + margin, bleed[3] + margin]
+        gap = trim[0] - bleed[0] + offset_mm * MM
+        x0, y0, x1, y1 = trim
+        lines = []
+        for x in (x0, x1):
+            for y, direction in ((y0, -1), (y1, 1)):
+                lines.append((x, y + direction * gap, x, y + direction * (gap + length_mm * MM)))
+        for y in (y0, y1):
+            for x, direction in ((x0, -1), (x1, 1)):
+                lines.append((x + direction * gap, y, x + direction * (gap + length_mm * MM), y))
+        ops = "q 0 0 0 1 K 0.25 w " + " ".join(f"{a:.2f} {b:.2f} m {c:.2f} {d:.2f} l S" for a, b, c, d in lines) + " Q"
+        page.obj.MediaBox = pikepdf.Array(media)
+        page.contents_add(pdf.make_stream(ops.encode()), prepend=False)
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, static_id=False)
+    return out.getvalue()

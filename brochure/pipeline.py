@@ -1,0 +1,236 @@
+"""Orchestration: validate everything, plan, render stale documents in a worker pool, preflight, write."""
+
+from __future__ import annotations
+
+import datetime
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .content import load_project
+from .errors import BrochureError, Location, Problem
+from .manifest import entry, read_manifest, write_atomic, write_manifest
+from .model import Project
+from .plan import Job, file_digest, plan_jobs, LAYOUT_FILES
+from .preflight import Target, check_pdf
+
+
+@dataclass
+class Outcome:
+    """What happened to one output file."""
+
+    name: str
+    status: str  # "built", "fresh" or "failed"
+    pages: int = 0
+    size: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    #: Seconds spent per stage, summed over documents (workers included).
+    stages: dict[str, float] = field(default_factory=dict)
+
+    def add_time(self, stage: str, seconds: float) -> None:
+        self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for outcome in self.outcomes for p in outcome.problems]
+
+
+Progress = Callable[[str, str, "Outcome | None"], None]
+
+
+def _quiet(event: str, name: str, outcome: Outcome | None) -> None:
+    pass
+
+
+@contextmanager
+def build_lock(config: Config) -> Iterator[None]:
+    """One build per project at a time; a second one stops with a clear message."""
+    folder = config.root / ".brochure"
+    folder.mkdir(exist_ok=True)
+    with (folder / "build.lock").open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BrochureError([Problem(Location(".brochure/build.lock"),
+                                         "another build is running in this project; wait for it to finish")]) from None
+        yield
+
+
+def document_date(project: Project, government: str | None) -> str:
+    """Creation date written into PDFs: SOURCE_DATE_EPOCH, else the facts' `updated` date."""
+    epoch = project.config.source_date_epoch
+    if epoch is not None:
+        moment = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    else:
+        dates = [g.facts.updated for slug, g in project.governments.items() if government in (None, slug)]
+        moment = datetime.datetime.combine(max(dates), datetime.time(), datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def target_for(config: Config, job: Job) -> Target:
+    return Target(f"{config.output_dir.name}/{job.name}", job.kind, job.profile, job.language, config.page_mm,
+                  config.budgets.get(job.kind) if job.profile == "screen" else None)
+
+
+def stale_jobs(project: Project, jobs: list[Job], force: bool) -> tuple[list[tuple[Job, str]], list[tuple[Job, str, str]]]:
+    """Split jobs into fresh ones and stale ones (with the reason)."""
+    dist = project.config.output_dir
+    built = read_manifest(dist)
+    digests: dict[Path, str] = {}
+    fresh, stale = [], []
+    for job in jobs:
+        key = job.key(project, digests)
+        previous = built.get(job.name)
+        if force:
+            reason = "--force"
+        elif previous is None or not (dist / job.name).is_file():
+            reason = "never built"
+        elif previous.get("key") != key:
+            reason = "inputs changed"
+        elif file_digest(dist / job.name, {}) != previous["sha256"]:
+            reason = "output file was modified"
+        else:
+            fresh.append((job, key))
+            continue
+        stale.append((job, key, reason))
+    return fresh, stale
+
+
+def build(config: Config, profiles: tuple[str, ...] = (), force: bool = False, keep_going: bool = False,
+          jobs: int | None = None, progress: Progress = _quiet, first: str | None = None) -> BuildReport:
+    """Build every selected document that is out of date; raise BrochureError when any fails."""
+    report = BuildReport()
+    start = time.perf_counter()
+    project = load_project(config)
+    report.add_time("load", time.perf_counter() - start)
+    with build_lock(config):
+        start = time.perf_counter()
+        fresh, stale = stale_jobs(project, plan_jobs(config, profiles), force)
+        if first:
+            stale.sort(key=lambda item: item[0].name != first)
+        report.add_time("plan", time.perf_counter() - start)
+        dist = config.output_dir
+        entries = read_manifest(dist)
+        for job, _ in fresh:
+            item = entries[job.name]
+            report.outcomes.append(Outcome(job.name, "fresh", item["pages"], item["bytes"]))
+            progress("fresh", job.name, report.outcomes[-1])
+        if stale:
+            _render_all(project, stale, entries, report, keep_going, jobs or os.cpu_count() or 1, progress)
+    if report.problems:
+        raise BuildFailed(report)
+    return report
+
+
+class BuildFailed(BrochureError):
+    """Some documents failed; the report says which were built before."""
+
+    def __init__(self, report: BuildReport):
+        self.report = report
+        super().__init__(report.problems)
+
+
+def _render_all(project: Project, stale: list[tuple[Job, str, str]], entries: dict[str, dict[str, Any]],
+                report: BuildReport, keep_going: bool, workers: int, progress: Progress) -> None:
+    dist = project.config.output_dir
+    context = get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(stale)), mp_context=context,
+                             initializer=_init_worker, initargs=(project.config,)) as pool:
+        pending: dict[Future[Any], tuple[Job, str]] = {}
+        queue = list(stale)
+        failed = False
+
+        def submit() -> None:
+            while queue and len(pending) < workers * 2 and not failed:
+                job, key, _ = queue.pop(0)
+                pending[pool.submit(render_job, project, job, key)] = (job, key)
+                progress("start", job.name, None)
+
+        submit()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                job, key = pending.pop(future)
+                outcome, data, timings = future.result()
+                for stage, seconds in timings.items():
+                    report.add_time(stage, seconds)
+                if data is not None and not outcome.problems:
+                    write_atomic(dist / job.name, data)
+                    entries[job.name] = entry(job.name, data, outcome.pages, key, government=job.government,
+                                              language=job.language, kind=job.kind, profile=job.profile, event=None)
+                    write_manifest(dist, entries)
+                report.outcomes.append(outcome)
+                progress(outcome.status, job.name, outcome)
+                if outcome.problems and not keep_going:
+                    failed = True
+            if failed:
+                for future in pending:
+                    future.cancel()
+                queue.clear()
+            submit()
+
+
+_renderer: Any = None
+
+
+def _init_worker(config: Config) -> None:
+    """Each worker imports WeasyPrint and prepares fonts once, for the whole build."""
+    global _renderer
+    from .pdf import Renderer
+    _renderer = Renderer(config.root, config.icc_profile)
+
+
+def render_job(project: Project, job: Job, key: str) -> tuple[Outcome, bytes | None, dict[str, float]]:
+    """HTML → PDF → preflight for one document, in a worker; user errors come back as problems."""
+    from .html import render_html
+    from .plan import LAYOUT_FILES
+    start = time.perf_counter()
+    timings: dict[str, float] = {}
+    try:
+        html = render_html(project, job)
+        timings["html"] = time.perf_counter() - start
+        stylesheets = tuple(name for name in LAYOUT_FILES[job.kind] if name.endswith(".css"))
+        rendered = _renderer.render(html, job, stylesheets, document_date(project, job.government), key,
+                                    project.config.crop_marks)
+        timings.update(rendered.timings)
+        check_start = time.perf_counter()
+        findings = [p for p in check_pdf(rendered.pdf, target_for(project.config, job))
+                    if "warning:" not in p.message]
+        timings["preflight"] = time.perf_counter() - check_start
+    except BrochureError as error:
+        return Outcome(job.name, "failed", problems=error.problems, seconds=time.perf_counter() - start), None, timings
+    status = "failed" if findings else "built"
+    return (Outcome(job.name, status, rendered.pages, len(rendered.pdf), time.perf_counter() - start,
+                    rendered.warnings, findings), rendered.pdf, timings)
+
+
+def check(config: Config, preflight: bool = False) -> list[Problem]:
+    """Validate all content (and, with preflight, every built PDF) without writing anything."""
+    project = load_project(config)
+    problems: list[Problem] = []
+    if preflight:
+        dist = config.output_dir
+        for job in plan_jobs(config):
+            if (dist / job.name).is_file():
+                problems.extend(check_pdf((dist / job.name).read_bytes(), target_for(config, job)))
+            else:
+                problems.append(Problem(Location(f"{dist.name}/{job.name}"), "not built yet; run brochure build"))
+    return problems
+
+
+__all__ = ["BuildFailed", "BuildReport", "Outcome", "build", "check", "stale_jobs", "LAYOUT_FILES"]
