@@ -50,6 +50,8 @@ class Config:
     crop_marks: bool
     #: Screen-profile size budgets in bytes, per document kind.
     budgets: dict[str, int]
+    #: Every language of brochure.yml, even when `languages` is narrowed by --lang.
+    all_languages: tuple[str, ...] = ()
 
     @property
     def page_mm(self) -> tuple[float, float]:
@@ -94,7 +96,7 @@ def load_config(root: Path | str = ".", icc_profile: str | None = None) -> Confi
     return Config(root=root, title=raw["title"], source_language=raw["source_language"], languages=languages,
                   governments=tuple(str(g) for g in raw["governments"]), page_size=raw["page_size"],
                   output_dir=root / raw["output_dir"], icc_profile=profile_path, crop_marks=raw["crop_marks"],
-                  budgets=budgets)
+                  budgets=budgets, all_languages=languages)
 
 
 def select(config: Config, languages: tuple[str, ...] = (), governments: tuple[str, ...] = ()) -> Config:

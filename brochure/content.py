@@ -68,9 +68,9 @@ def load_government(config: Config, slug: str) -> Government:
         if text:
             texts[tag] = text
     for path in sorted(folder.glob("*.md")):
-        if path.stem not in config.languages and path.stem not in texts:
+        if path.stem not in config.all_languages:
             problems.add(Location(relative(path, config.root)),
-                         f"text for unknown language '{path.stem}'{suggest(path.stem, list(config.languages))}")
+                         f"text for unknown language '{path.stem}'{suggest(path.stem, list(config.all_languages))}")
     problems.raise_if_any()
     assert facts is not None
     return Government(slug, facts, texts)

@@ -50,7 +50,7 @@ def _world(root: Path) -> list[str]:
 
 
 def map_svg(root: Path, facts: Facts, partners: list[dict[str, str]], alt: str, home: str,
-            colours: dict[str, str]) -> Markup:
+            colours: dict[str, str], font: str) -> Markup:
     """Equirectangular map framed around the government and its partners, with arcs between them."""
     points = [(facts.location[1], facts.location[0])] + [(p.lon, p.lat) for p in facts.partners]
     lons, lats = [p[0] for p in points], [p[1] for p in points]
@@ -70,7 +70,7 @@ def map_svg(root: Path, facts: Facts, partners: list[dict[str, str]], alt: str, 
     hx, hy = xy(*points[0])
     scale = width / 100
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {y0:.1f} {width:.1f} {height:.1f}" '
-             f'role="img" aria-label="{escape(alt)}"><title>{escape(alt)}</title>',
+             f'role="img" aria-label="{escape(alt)}" font-family=\'{font}\'><title>{escape(alt)}</title>',
              f'<path d="{land}" fill="{colours["land"]}" stroke="{colours["paper"]}" stroke-width="{0.12 * scale:.3f}"/>']
     for partner, (lon, lat) in zip(partners, points[1:]):
         px, py = xy(lon, lat)

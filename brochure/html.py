@@ -123,13 +123,21 @@ def document_context(project: Project, job: Job) -> dict[str, Any]:
         "map": map_svg(project.config.root, facts, partners, strings["map_alt"].format(
             name=text.meta["short_name"], partners=", ".join(p["name"] for p in partners)), text.meta["short_name"],
             {"land": colours["tint"], "paper": colours["paper"], "line": colours["primary"],
-             "home": colours["accent"], "ink": colours["ink"]}),
+             "home": colours["accent"], "ink": colours["ink"]}, LANGUAGES[tag].fonts),
         "qr": qr_svg(mailto, strings["qr_alt"].format(email=facts.contact_email), colours["ink"]),
         "website": facts.website, "email": facts.contact_email, "mailto": mailto,
         "contact_name": facts.contact_name, "updated": facts.updated.isoformat(),
         "page_mm": project.config.page_mm, "crop_marks": project.config.crop_marks,
         "title": f"{name} – {strings[job.kind]}",
     }
+
+
+def plain_text(html: str) -> str:
+    """The text a reader sees, with word spaces kept (for checks on the PDF)."""
+    import html as entities
+    body = re.sub(r"<(style|title|svg)\b.*?</\1>", " ", html, flags=re.S)
+    body = re.sub(r"</?(span|strong|em|a|b|i)\b[^>]*>", "", body)
+    return " ".join(entities.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
 def filler_pages(theme_count: int) -> list[str]:

@@ -20,7 +20,7 @@ class Language:
     html_lang: str
     #: Font family (fontconfig sees only fonts/, so there is no fallback to system fonts).
     fonts: str
-    #: The face whose name must appear in the PDF (preflight): the right CJK glyph forms.
+    #: The face (PDF font name, weight suffix aside) that must set the text: the right CJK glyph forms.
     face: str
     #: Python-Markdown smarty substitutions: double and single quotes.
     quotes: tuple[str, str, str, str]
@@ -31,15 +31,15 @@ class Language:
 
 
 LANGUAGES: dict[str, Language] = {
-    "en": Language("en", "en", "en-US", '"Noto Sans"', "NotoSans", ("“", "”", "‘", "’"),
+    "en": Language("en", "en", "en-US", '"Noto Sans"', "Noto-Sans", ("“", "”", "‘", "’"),
                    money="{currency} {amount}", currency_names={"KRW": "KRW"}),
-    "ko": Language("ko", "ko", "ko", '"Noto Sans CJK KR"', "NotoSansCJKkr", ("“", "”", "‘", "’"), cjk=True,
+    "ko": Language("ko", "ko", "ko", '"Noto Sans CJK KR"', "Noto-Sans-CJK-KR", ("“", "”", "‘", "’"), cjk=True,
                    currency_names={"KRW": "원"}),
-    "zh-Hans": Language("zh-Hans", "zh_Hans", "zh-Hans", '"Noto Sans CJK SC"', "NotoSansCJKsc", ("“", "”", "‘", "’"),
+    "zh-Hans": Language("zh-Hans", "zh_Hans", "zh-Hans", '"Noto Sans CJK SC"', "Noto-Sans-CJK-SC", ("“", "”", "‘", "’"),
                         cjk=True, money="{amount}{currency}"),
-    "ja": Language("ja", "ja", "ja", '"Noto Sans CJK JP"', "NotoSansCJKjp", ("「", "」", "『", "』"), cjk=True,
+    "ja": Language("ja", "ja", "ja", '"Noto Sans CJK JP"', "Noto-Sans-CJK-JP", ("「", "」", "『", "』"), cjk=True,
                    money="{amount}{currency}", currency_names={"KRW": "ウォン"}),
-    "tr": Language("tr", "tr", "tr", '"Noto Sans"', "NotoSans", ("“", "”", "‘", "’"),
+    "tr": Language("tr", "tr", "tr", '"Noto Sans"', "Noto-Sans", ("“", "”", "‘", "’"),
                    currency_names={"KRW": "won"}),
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import fcntl
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -82,9 +83,12 @@ def document_date(project: Project, government: str | None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def target_for(config: Config, job: Job) -> Target:
+def target_for(config: Config, job: Job, html: str = "") -> Target:
+    """What preflight expects of a job's PDF; Korean needs the text to tell word spaces from breaks."""
+    from .html import plain_text
     return Target(f"{config.output_dir.name}/{job.name}", job.kind, job.profile, job.language, config.page_mm,
-                  config.budgets.get(job.kind) if job.profile == "screen" else None)
+                  config.budgets.get(job.kind) if job.profile == "screen" else None,
+                  plain_text(html) if job.language == "ko" else "")
 
 
 def stale_jobs(project: Project, jobs: list[Job], force: bool) -> tuple[list[tuple[Job, str]], list[tuple[Job, str, str]]]:
@@ -209,14 +213,28 @@ def render_job(project: Project, job: Job, key: str) -> tuple[Outcome, bytes | N
                                     project.config.crop_marks)
         timings.update(rendered.timings)
         check_start = time.perf_counter()
-        findings = [p for p in check_pdf(rendered.pdf, target_for(project.config, job))
+        findings = [p for p in check_pdf(rendered.pdf, target_for(project.config, job, html))
                     if "warning:" not in p.message]
         timings["preflight"] = time.perf_counter() - check_start
     except BrochureError as error:
-        return Outcome(job.name, "failed", problems=error.problems, seconds=time.perf_counter() - start), None, timings
+        problems = [_trace_glyph(project, job, p) for p in error.problems]
+        return Outcome(job.name, "failed", problems=problems, seconds=time.perf_counter() - start), None, timings
     status = "failed" if findings else "built"
     return (Outcome(job.name, status, rendered.pages, len(rendered.pdf), time.perf_counter() - start,
                     rendered.warnings, findings), rendered.pdf, timings)
+
+
+def _trace_glyph(project: Project, job: Job, problem: Problem) -> Problem:
+    """Point a missing-glyph problem at the content line that holds the character."""
+    found = re.search(r"U\+[0-9A-F]+ '(.)'", problem.message)
+    if not found:
+        return problem
+    government = project.governments[job.government]
+    for path in (government.texts[job.language].path, government.facts.path):
+        for number, line in enumerate((project.config.root / path).read_text(encoding="utf-8").split("\n"), 1):
+            if found[1] in line:
+                return Problem(Location(path, number), f"{problem.message} (in {problem.location})")
+    return problem
 
 
 def check(config: Config, preflight: bool = False) -> list[Problem]:
@@ -224,10 +242,12 @@ def check(config: Config, preflight: bool = False) -> list[Problem]:
     project = load_project(config)
     problems: list[Problem] = []
     if preflight:
+        from .html import render_html
         dist = config.output_dir
         for job in plan_jobs(config):
             if (dist / job.name).is_file():
-                problems.extend(check_pdf((dist / job.name).read_bytes(), target_for(config, job)))
+                target = target_for(config, job, render_html(project, job))
+                problems.extend(check_pdf((dist / job.name).read_bytes(), target))
             else:
                 problems.append(Problem(Location(f"{dist.name}/{job.name}"), "not built yet; run brochure build"))
     return problems

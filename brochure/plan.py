@@ -14,8 +14,8 @@ from .profiles import KINDS, PROFILES
 
 #: Layout files each kind of document reads; a change to one rebuilds only the kinds that use it.
 LAYOUT_FILES = {
-    "brochure": ("base.html", "brochure.html", "base.css", "brochure.css"),
-    "factsheet": ("base.html", "factsheet.html", "base.css", "factsheet.css"),
+    "brochure": ("base.html", "components.html", "brochure.html", "base.css", "brochure.css"),
+    "factsheet": ("base.html", "components.html", "factsheet.html", "base.css", "factsheet.css"),
 }
 FONT_FILES = {
     "en": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),

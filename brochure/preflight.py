@@ -14,7 +14,7 @@ from .profiles import KINDS
 from .typeset import HANGUL
 
 MM = 72 / 25.4
-ALLOWED_FACES = ("NotoSans-", "NotoSansCJKkr", "NotoSansCJKjp", "NotoSansCJKsc")
+ALLOWED_FACES = {face for language in LANGUAGES.values() for face in (language.face, language.face + "-Bold")}
 RGB_OPERATOR = re.compile(rb"(?:^|\s)(?:[\d.]+\s+){3}(rg|RG)(?=\s)")
 CMYK_OPERATOR = re.compile(rb"(?:^|\s)([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(k|K|scn|SCN)(?=\s)")
 MAX_INK = 3.0
@@ -30,6 +30,8 @@ class Target:
     language: str | None
     page_mm: tuple[float, float]
     budget: int | None
+    #: The document's text with its word spaces (Korean only): where a word may end.
+    text: str = ""
 
 
 def check_pdf(data: bytes, target: Target) -> list[Problem]:
@@ -47,8 +49,8 @@ def check_pdf(data: bytes, target: Target) -> list[Problem]:
         else:
             _screen(pdf, data, target, add)
     _images(data, target, add)
-    if target.language == "ko":
-        for page, word in korean_breaks(data):
+    if target.language == "ko" and target.text:
+        for page, word in korean_breaks(data, target.text):
             add(f"line breaks inside the Korean word '{word}'", page)
     return findings
 
@@ -92,11 +94,11 @@ def _fonts(pdf: pikepdf.Pdf, target: Target, add) -> None:  # type: ignore[no-un
             if not re.match(r"[A-Z]{6}\+", name):
                 add(f"font {name} is not subset", number)
             face = name.split("+", 1)[-1]
-            if not face.startswith(ALLOWED_FACES):
+            if face not in ALLOWED_FACES:
                 add(f"font {face} is not one of the project's fonts (system fallback?)", number)
     if target.language and target.language in LANGUAGES:
         face = LANGUAGES[target.language].face
-        if not any(name.split("+", 1)[-1].startswith(face) for name in names):
+        if not any(name.split("+", 1)[-1] in (face, face + "-Bold") for name in names):
             add(f"no {face} font embedded: {target.language} text is not set in its own face")
 
 
@@ -230,18 +232,41 @@ def _images(data: bytes, target: Target, add) -> None:  # type: ignore[no-untype
                 add(f"warning: image of {meta.width}×{meta.height} px placed at {ppi:.0f} ppi; 300 is recommended", number + 1)
 
 
-def korean_breaks(data: bytes) -> list[tuple[int, str]]:
-    """(page, word) for every line that ends inside a Korean word, read from glyph positions."""
+def korean_breaks(data: bytes, source: str) -> list[tuple[int, str]]:
+    """(page, word) for every line break inside a Korean word, from glyph positions in the PDF.
+
+    A PDF keeps no space where a line ended, so each break between two Hangul syllables is
+    judged against the source text: the fragments around it must be separated by a space there.
+    """
     import pypdfium2 as pdfium
+    spaced = " ".join(source.replace("\u2060", "").split())
+    solid = spaced.replace(" ", "")
     found = []
     document = pdfium.PdfDocument(data)
     for number in range(len(document)):
-        text = document[number].get_textpage()
-        chars = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
-        chars = [(c, box) for c, box in chars if c not in ("\u2060", "\ufeff", "\u200b", "\r", "\n")]
-        for (a, box_a), (b, box_b) in zip(chars, chars[1:]):
-            hangul = re.match(f"[{HANGUL}]", a) and re.match(f"[{HANGUL}]", b)
-            new_line = box_b[1] < box_a[1] - (box_a[3] - box_a[1]) * 0.6 and box_b[0] < box_a[0]
-            if hangul and new_line:
-                found.append((number + 1, a + b))
+        page = document[number].get_textpage()
+        chars = [(page.get_text_range(i, 1), page.get_charbox(i)) for i in range(page.count_chars())]
+        chars = [(c, box) for c, box in chars if c not in ("\u2060", "\ufeff", "\u200b", "\r", "\n", "\x02")]
+        for index in range(1, len(chars)):
+            (a, box_a), (b, box_b) = chars[index - 1], chars[index]
+            if not (re.match(f"[{HANGUL}]", a) and re.match(f"[{HANGUL}]", b)):
+                continue
+            if not (box_b[1] < box_a[1] - (box_a[3] - box_a[1]) * 0.6 and box_b[0] < box_a[0]):
+                continue
+            left = _run(chars, index - 1, -1)
+            right = _run(chars, index, 1)
+            if left + " " + right not in spaced and left + right in solid:
+                found.append((number + 1, left + right))
     return found
+
+
+def _run(chars: list[tuple[str, tuple[float, ...]]], start: int, step: int) -> str:
+    """The non-space characters on one line from `start` outwards (at most 8)."""
+    out = []
+    index = start
+    while 0 <= index < len(chars) and len(out) < 8 and not chars[index][0].isspace():
+        out.append(chars[index][0])
+        if 0 <= index + step < len(chars) and abs(chars[index + step][1][1] - chars[index][1][1]) > 2:
+            break
+        index += step
+    return "".join(out if step > 0 else reversed(out))

@@ -1,0 +1,64 @@
+"""Regenerate fonts/ from Debian's fonts-noto-cjk and fonts-noto-core (run by hand, not by the build).
+
+Each CJK face is cut out of the Noto Sans CJK collection and subset to its language's repertoire
+(Hangul + KS X 1001 Hanja for KR, JIS X 0208/0213 for JP, GB 2312 for SC, plus Latin and
+punctuation). Small glyph IDs keep the PDFs small: WeasyPrint retains glyph IDs when it
+subsets, so every unused ID below the highest one used still costs bytes in each PDF.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTCollection
+
+SOURCE = Path("/usr/share/fonts/opentype/noto")
+COMMON = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2000, 0x2070), *range(0x20A0, 0x20C0),
+          *range(0x2100, 0x2200), *range(0x2460, 0x2500), *range(0x25A0, 0x2600), *range(0x3000, 0x3040),
+          *range(0xFF00, 0xFFF0), 0x2060, 0xFEFF, 0x00B7, 0x2190, 0x2192]
+
+
+def codec_repertoire(codec: str, lead: range, trail: range) -> list[int]:
+    chars = set()
+    for a in lead:
+        for b in trail:
+            try:
+                chars.update(ord(c) for c in bytes([a, b]).decode(codec))
+            except UnicodeDecodeError:
+                pass
+    return sorted(chars)
+
+
+REPERTOIRES = {
+    "KR": [*range(0xAC00, 0xD7A4), *range(0x1100, 0x1200), *range(0x3130, 0x3190),
+           *codec_repertoire("euc_kr", range(0xA1, 0xFF), range(0xA1, 0xFF))],
+    "JP": [*range(0x3040, 0x3100), *range(0x31F0, 0x3200),
+           *codec_repertoire("euc_jis_2004", range(0xA1, 0xFF), range(0xA1, 0xFF))],
+    "SC": codec_repertoire("gb2312", range(0xA1, 0xF8), range(0xA1, 0xFF)),
+}
+
+
+def main(target: Path) -> None:
+    for weight in ("Regular", "Bold"):
+        collection = TTCollection(str(SOURCE / f"NotoSansCJK-{weight}.ttc"))
+        for font in collection.fonts:
+            family = font["name"].getDebugName(1)
+            region = family.rsplit(" ", 1)[-1]
+            if family != f"Noto Sans CJK {region}" or region not in REPERTOIRES:
+                continue
+            options = subset.Options()
+            options.layout_features = ["*"]
+            options.name_IDs = ["*"]
+            options.name_languages = ["*"]
+            options.notdef_outline = True
+            options.hinting = False
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=COMMON + REPERTOIRES[region])
+            subsetter.subset(font)
+            font.save(str(target / f"NotoSansCJK{region.lower()}-{weight}.otf"))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "fonts"))
