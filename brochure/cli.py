@@ -94,5 +94,20 @@ def status(ctx: click.Context, languages, governments) -> None:  # type: ignore[
         _fail(error)
 
 
+@main.command(epilog="Example: brochure review sejong ja smart-city")
+@click.argument("government")
+@click.argument("language")
+@click.argument("sections", nargs=-1)
+@click.pass_context
+def review(ctx: click.Context, government: str, language: str, sections: tuple[str, ...]) -> None:
+    """Mark a translation, or some of its sections, as matching the current source text."""
+    from .status import review as run_review
+    try:
+        for line in run_review(_config(ctx), government, language, sections):
+            click.echo(line)
+    except BrochureError as error:
+        _fail(error)
+
+
 if __name__ == "__main__":
     main()
