@@ -50,7 +50,8 @@ def main(ctx: click.Context, root: Path) -> None:
 @click.pass_context
 def build(ctx: click.Context, languages, governments, profiles, jobs, force, keep_going, icc_profile) -> None:  # type: ignore[no-untyped-def]
     """Build every out-of-date PDF into dist/ and write dist/manifest.json."""
-    from .pipeline import BuildFailed, build as run_build
+    from .pipeline import BuildFailed
+    from .pipeline import build as run_build
     from .progress import Display
     started = time.perf_counter()
     display = Display(sys.stderr.isatty())

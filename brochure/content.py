@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .errors import BrochureError, Location, Problems
+from .errors import BrochureError, Location, Problem, Problems
 from .events import load_events
+from .languages import FIGURE_KINDS
 from .markup import check_markdown
 from .model import Colour, Facts, Figure, Government, Partner, Project, Section, Text, Theme
 from .schema import Field, check_list, check_mapping
 from .sourcemap import YamlDoc, load_yaml, read_text, relative, suggest
-from .languages import FIGURE_KINDS
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 DRAFT_MARK = "[[TODO"
@@ -59,7 +59,8 @@ def load_project(config: Config) -> Project:
 def load_government(config: Config, slug: str) -> Government:
     folder = config.root / "content" / slug
     if not folder.is_dir():
-        raise BrochureError([Problems().items or _missing(config, slug)])
+        raise BrochureError([Problem(Location("brochure.yml"), f"government '{slug}' has no folder content/{slug}/; "
+                                                              f"create it with `brochure new {slug}`")])
     problems = Problems()
     facts = _guard(problems, lambda: load_facts(config, folder / "facts.yaml"))
     texts: dict[str, Text] = {}
@@ -74,11 +75,6 @@ def load_government(config: Config, slug: str) -> Government:
     problems.raise_if_any()
     assert facts is not None
     return Government(slug, facts, texts)
-
-
-def _missing(config: Config, slug: str):  # type: ignore[no-untyped-def]
-    from .errors import Problem
-    return Problem(Location("brochure.yml"), f"government '{slug}' has no folder content/{slug}/; create it with `brochure new {slug}`")
 
 
 def _guard(problems: Problems, load):  # type: ignore[no-untyped-def]
@@ -181,7 +177,8 @@ def _themes(config: Config, doc: YamlDoc, raw: Any, figures: dict[str, Figure], 
 def load_text(config: Config, path: Path, tag: str, facts: Facts | None) -> Text:
     name = relative(path, config.root)
     if not path.exists():
-        raise BrochureError([Problems().items or _text_missing(name, tag)])
+        raise BrochureError([Problem(Location(name), f"missing translation: no {tag} text; "
+                                                     "translate the source text into this file")])
     source = read_text(path, config.root)
     problems = Problems()
     match = re.match(r"---\n(.*?\n)---\n", source, re.S)
@@ -218,12 +215,8 @@ def load_text(config: Config, path: Path, tag: str, facts: Facts | None) -> Text
                     problems.add(doc.at(key, item), f"'{item}' under {key} is not in facts.yaml{suggest(str(item), ids)}")
     problems.raise_if_any()
     draft = DRAFT_MARK in source
-    return Text(tag, name, meta, tuple(sections), dict(meta["translated_from"] or {}), tuple(images), draft)
-
-
-def _text_missing(name: str, tag: str):  # type: ignore[no-untyped-def]
-    from .errors import Problem
-    return Problem(Location(name), f"missing translation: no {tag} text; translate the source text into this file")
+    translated_from = {str(k): str(v) for k, v in (meta["translated_from"] or {}).items()}
+    return Text(tag, name, meta, tuple(sections), translated_from, tuple(images), draft)
 
 
 def _sections(name: str, body: str, first_line: int, problems: Problems) -> list[Section]:
@@ -261,7 +254,8 @@ def _check_placeholders(doc: YamlDoc, meta: dict[str, Any], sections: list[Secti
     def check(value: Any, where: Location) -> None:
         for found in PLACEHOLDER.finditer(str(value)):
             if found[1] not in figures:
-                problems.add(where, f"unknown figure '{{{found[1]}}}'{suggest(found[1], list(figures))}; define it under figures: in facts.yaml")
+                problems.add(where, f"unknown figure '{{{found[1]}}}'{suggest(found[1], list(figures))}; "
+                                    "define it under figures: in facts.yaml")
 
     def walk(value: Any, keys: tuple[str | int, ...]) -> None:
         if isinstance(value, dict):

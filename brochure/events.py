@@ -43,7 +43,7 @@ def load_event(config: Config, path, governments: dict[str, Government]) -> Even
         if tag not in config.languages:
             problems.add(doc.at("languages", index), f"unknown language '{tag}'{suggest(str(tag), list(config.languages))}")
         languages.append(str(tag))
-    parts = []
+    parts: list[Part] = []
     for index, _ in enumerate(raw["governments"] or []):
         entry = check_mapping(doc, ("governments", index), _ENTRY_FIELDS, problems, "a participating government")
         slug = entry["slug"]
@@ -51,7 +51,8 @@ def load_event(config: Config, path, governments: dict[str, Government]) -> Even
             problems.add(doc.at("governments", index, "slug"), f"unknown government '{slug}'{suggest(slug, list(config.governments))}")
         for position, kind in enumerate(entry["documents"] or []):
             if kind not in KINDS:
-                problems.add(doc.at("governments", index, "documents", position), f"unknown document '{kind}'{suggest(str(kind), list(KINDS))}")
+                problems.add(doc.at("governments", index, "documents", position),
+                             f"unknown document '{kind}'{suggest(str(kind), list(KINDS))}")
             parts.extend(Part(slug, kind, tag) for tag in languages)
     problems.raise_if_any()
     return Event(path.stem, name, raw["name"], raw["date"], raw["place"], raw["organiser"], raw["contact"],

@@ -11,10 +11,10 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import BrochureError, Location, Problem
-from .graphics import qr_svg, icon_svg, map_svg
+from .graphics import icon_svg, map_svg, qr_svg
 from .languages import LANGUAGES, country_name, format_figure
 from .markup import render_markdown
-from .model import Colour, Government, Project
+from .model import Colour, Project
 from .plan import Job
 from .profiles import KINDS, PROFILES
 from .sourcemap import load_yaml, read_text

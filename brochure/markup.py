@@ -67,7 +67,8 @@ def _check_image(config: Config, text_path: Path, target: str, alt: str, where: 
         with PILImage.open(path) as picture:
             width, height = picture.size
             if width * height > MAX_PIXELS:
-                problems.add(where, f"image '{target}' is {width} × {height} pixels; scale it to at most {MAX_PIXELS // 1_000_000} megapixels")
+                problems.add(where, f"image '{target}' is {width} × {height} pixels; "
+                                    f"scale it to at most {MAX_PIXELS // 1_000_000} megapixels")
                 return None
             picture.verify()
     except (OSError, SyntaxError, PILImage.DecompressionBombError) as error:

@@ -101,7 +101,7 @@ class Renderer:
                crop_marks: bool) -> Rendered:
         """Lay out and write one document; a fact sheet that overflows is an error saying by how much."""
         timings: dict[str, float] = {}
-        profile, kind = PROFILES[job.profile], KINDS[job.kind]
+        profile = PROFILES[job.profile]
         where = f"dist/{job.name}"
         start = time.perf_counter()
         sheets = [self.stylesheet(name) for name in stylesheets]

@@ -20,7 +20,7 @@ from .content import load_project
 from .errors import BrochureError, Location, Problem
 from .manifest import entry, read_manifest, write_atomic, write_manifest
 from .model import Project
-from .plan import Job, file_digest, plan_jobs, LAYOUT_FILES
+from .plan import LAYOUT_FILES, Job, file_digest, plan_jobs
 from .preflight import Target, check_pdf
 
 
@@ -76,10 +76,10 @@ def document_date(project: Project, government: str | None) -> str:
     """Creation date written into PDFs: SOURCE_DATE_EPOCH, else the facts' `updated` date."""
     epoch = project.config.source_date_epoch
     if epoch is not None:
-        moment = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+        moment = datetime.datetime.fromtimestamp(epoch, datetime.UTC)
     else:
         dates = [g.facts.updated for slug, g in project.governments.items() if government in (None, slug)]
-        moment = datetime.datetime.combine(max(dates), datetime.time(), datetime.timezone.utc)
+        moment = datetime.datetime.combine(max(dates), datetime.time(), datetime.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 

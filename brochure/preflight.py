@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pikepdf
 
@@ -76,7 +77,8 @@ def _pages(pdf: pikepdf.Pdf, target: Target, add) -> None:  # type: ignore[no-un
             if media[0] > bleed[0] or media[2] < bleed[2]:
                 add("MediaBox does not contain the BleedBox", number)
             if "/Annots" in page.obj and len(page.obj.Annots):
-                add(f"{len(page.obj.Annots)} annotation(s) on a print page (PDF/X forbids them); links belong to the screen profile", number)
+                add(f"{len(page.obj.Annots)} annotation(s) on a print page (PDF/X forbids them); "
+                    "links belong to the screen profile", number)
 
 
 def _fonts(pdf: pikepdf.Pdf, target: Target, add) -> None:  # type: ignore[no-untyped-def]
@@ -104,7 +106,7 @@ def _fonts(pdf: pikepdf.Pdf, target: Target, add) -> None:  # type: ignore[no-un
 
 def _page_fonts(page: pikepdf.Page):  # type: ignore[no-untyped-def]
     seen = set()
-    stack = [page.obj.get("/Resources", {})]
+    stack: list[Any] = [page.obj.get("/Resources", {})]
     while stack:
         resources = stack.pop()
         for font in (resources.get("/Font") or {}).values():
@@ -118,12 +120,13 @@ def _page_fonts(page: pikepdf.Page):  # type: ignore[no-untyped-def]
 
 
 def _print(pdf: pikepdf.Pdf, target: Target, add) -> None:  # type: ignore[no-untyped-def]
-    intents = pdf.Root.get("/OutputIntents") or []
+    intents: Any = pdf.Root.get("/OutputIntents") or []
     if not any(str(i.get("/S")) == "/GTS_PDFX" and "/DestOutputProfile" in i for i in intents):
         add("no PDF/X output intent with a CMYK profile")
     if str(pdf.pdf_version) != "1.6":
         add(f"PDF version {pdf.pdf_version}, PDF/X-4 needs 1.6")
-    if str(pdf.trailer.get("/Info", {}).get("/Trapped", "")) != "/False":
+    info: Any = pdf.trailer.get("/Info", {})
+    if str(info.get("/Trapped", "")) != "/False":
         add("/Trapped is not /False")
     for obj in pdf.objects:
         if isinstance(obj, pikepdf.Stream):
@@ -156,7 +159,8 @@ def _screen(pdf: pikepdf.Pdf, data: bytes, target: Target, add) -> None:  # type
         add("not tagged: no structure tree (PDF/UA)")
     if not str(root.get("/Lang", "")):
         add("no document language (/Lang)")
-    if not bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)):
+    preferences: Any = root.get("/ViewerPreferences", {})
+    if not bool(preferences.get("/DisplayDocTitle", False)):
         add("the viewer does not show the document title (DisplayDocTitle)")
     with pdf.open_metadata() as meta:
         if not meta.get("dc:title"):
@@ -262,7 +266,7 @@ def korean_breaks(data: bytes, source: str) -> list[tuple[int, str]]:
 
 def _run(chars: list[tuple[str, tuple[float, ...]]], start: int, step: int) -> str:
     """The non-space characters on one line from `start` outwards (at most 8)."""
-    out = []
+    out: list[str] = []
     index = start
     while 0 <= index < len(chars) and len(out) < 8 and not chars[index][0].isspace():
         out.append(chars[index][0])

@@ -81,7 +81,7 @@ def review(config: Config, slug: str, tag: str, units: tuple[str, ...] = ()) -> 
 
 def _write_translated_from(path: Path, recorded: dict[str, str]) -> None:
     source = path.read_text(encoding="utf-8")
-    block = "translated_from:\n" + "".join(f"  {unit}: {digest}\n" for unit, digest in recorded.items())
+    block = "translated_from:\n" + "".join(f"  {unit}: \"{digest}\"\n" for unit, digest in recorded.items())
     head, rest = source[4:].split("\n---\n", 1)
     head = re.sub(r"(?ms)^translated_from:\n(?:  .*\n?)*", "", head + "\n").rstrip("\n")
     path.write_text(f"---\n{head}\n{block}---\n{rest}", encoding="utf-8")
@@ -94,7 +94,7 @@ def report_status(config: Config) -> list[str]:
     fresh, stale = stale_jobs(project, plan_jobs(config), force=False)
     lines = [f"rebuild {job.name}: {reason}" for job, _, reason in stale]
     lines.append(f"{len(stale)} to rebuild, {len(fresh)} up to date.")
-    for slug, government in project.governments.items():
+    for government in project.governments.values():
         for tag in config.languages:
             if tag == config.source_language or config.source_language not in government.texts:
                 continue

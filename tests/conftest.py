@@ -11,8 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from brochure.cli import main
+from brochure.pdf import fontconfig_file
 
 ROOT = Path(__file__).resolve().parent.parent
+# WeasyPrint used directly by tests sees the project's fonts only, as the pipeline's workers do.
+os.environ["FONTCONFIG_FILE"] = str(fontconfig_file(ROOT))
 PROJECT_PARTS = ("brochure.yml", "content", "events", "layouts", "assets", "fonts")
 
 
