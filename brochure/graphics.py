@@ -54,7 +54,7 @@ def map_svg(root: Path, facts: Facts, partners: list[dict[str, str]], alt: str, 
     """Equirectangular map framed around the government and its partners, with arcs between them."""
     points = [(facts.location[1], facts.location[0])] + [(p.lon, p.lat) for p in facts.partners]
     lons, lats = [p[0] for p in points], [p[1] for p in points]
-    pad_x, pad_y = 14.0, 9.0
+    pad_x, pad_y = 22.0, 9.0
     west, east = min(lons) - pad_x, max(lons) + pad_x
     north, south = max(lats) + pad_y, min(lats) - pad_y
     width, height = east - west, north - south
@@ -78,15 +78,20 @@ def map_svg(root: Path, facts: Facts, partners: list[dict[str, str]], alt: str, 
         parts.append(f'<path d="M{hx} {hy} Q{(hx + px) / 2:.2f} {min(hy, py) - lift:.2f} {px} {py}" fill="none" '
                      f'stroke="{colours["line"]}" stroke-width="{0.35 * scale:.3f}" stroke-dasharray="{scale:.2f} {0.8 * scale:.2f}"/>')
         parts.append(f'<circle cx="{px}" cy="{py}" r="{1.1 * scale:.2f}" fill="{colours["line"]}"/>')
-        parts.append(_label(partner["name"], px, py, scale, colours["ink"]))
+        parts.append(_label(partner["name"], px, py, scale, colours["ink"], side=-1 if px > hx else 1))
     parts.append(f'<circle cx="{hx}" cy="{hy}" r="{1.8 * scale:.2f}" fill="{colours["home"]}" '
                  f'stroke="{colours["paper"]}" stroke-width="{0.5 * scale:.2f}"/>')
-    parts.append(_label(home, hx, hy, scale, colours["ink"], bold=True))
+    parts.append(_label(home, hx, hy, scale, colours["ink"], bold=True, side=0))
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def _label(text: str, x: float, y: float, scale: float, colour: str, bold: bool = False) -> str:
+def _label(text: str, x: float, y: float, scale: float, colour: str, bold: bool = False, side: int = 1) -> str:
+    """A label above the dot (side 0), or beside it: to its right (1) or its left (-1)."""
     weight = ' font-weight="700"' if bold else ""
-    return (f'<text x="{x}" y="{y + 4.2 * scale:.2f}" font-size="{3.2 * scale:.2f}" text-anchor="middle" '
+    if side == 0:
+        x_text, y_text, anchor = x, y - 3.0 * scale, "middle"
+    else:
+        x_text, y_text, anchor = x + side * 2.2 * scale, y + 3.2 * scale, "start" if side > 0 else "end"
+    return (f'<text x="{x_text:.2f}" y="{y_text:.2f}" font-size="{2.5 * scale:.2f}" text-anchor="{anchor}" '
             f'fill="{colour}"{weight}>{escape(text)}</text>')
