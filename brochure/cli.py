@@ -20,7 +20,7 @@ EXAMPLES = {
 def _fail(error: BrochureError) -> None:
     for problem in error.problems:
         click.echo(str(problem), err=True)
-    click.echo(f"{len(error.problems)} problem(s); nothing was overwritten.", err=True)
+    click.echo(f"{len(error.problems)} problem(s); no file of a failed document was overwritten.", err=True)
     sys.exit(1)
 
 

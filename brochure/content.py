@@ -227,7 +227,7 @@ def _sections(name: str, body: str, first_line: int, problems: Problems) -> list
 
     def close() -> None:
         if current:
-            text = "\n".join(buffer).strip("\n")
+            text = "\n".join(buffer).rstrip("\n")
             digest = hashlib.sha256(" ".join((current[1] + " " + text).split()).encode()).hexdigest()[:12]
             sections.append(Section(current[0], current[1], text, current[2], digest))
 
