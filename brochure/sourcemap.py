@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ KeyPath = tuple[str | int, ...]
 
 
 def relative(path: Path, root: Path) -> str:
+    """The path as the user wrote it, relative to the project (symlinks are not followed)."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return Path(os.path.abspath(path)).relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
 
