@@ -47,13 +47,25 @@ def load_project(config: Config) -> Project:
             governments[slug] = load_government(config, slug)
         except BrochureError as error:
             problems.extend(error.problems)
-    events = {}
-    try:
-        events = load_events(config, governments)
-    except BrochureError as error:
-        problems.extend(error.problems)
+    strings = _guard(problems, lambda: load_strings(config)) or {}
+    events = _guard(problems, lambda: load_events(config, governments)) or {}
     problems.raise_if_any()
-    return Project(config, governments, events)
+    return Project(config, governments, strings, events)
+
+
+def load_strings(config: Config) -> dict[str, dict[str, str]]:
+    """Interface words of the layouts; every language must have the keys the source language has."""
+    docs = {tag: load_yaml(read_text(config.root / "layouts" / "strings" / f"{tag}.yaml", config.root),
+                           f"layouts/strings/{tag}.yaml")
+            for tag in dict.fromkeys((config.source_language, *config.languages))}
+    reference = docs[config.source_language].data
+    problems = Problems()
+    for doc in docs.values():
+        for key in reference:
+            if key not in doc.data:
+                problems.add(doc.at(), f"missing interface word '{key}'; add it as in layouts/strings/{config.source_language}.yaml")
+    problems.raise_if_any()
+    return {tag: {str(k): str(v) for k, v in doc.data.items()} for tag, doc in docs.items()}
 
 
 def load_government(config: Config, slug: str) -> Government:

@@ -17,7 +17,6 @@ from .markup import render_markdown
 from .model import Colour, Project
 from .plan import Job
 from .profiles import KINDS, PROFILES
-from .sourcemap import load_yaml, read_text
 from .typeset import typeset
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
@@ -32,17 +31,6 @@ def environment(layouts: Path) -> jinja2.Environment:
     from jinja2.sandbox import SandboxedEnvironment
     return SandboxedEnvironment(loader=jinja2.FileSystemLoader(layouts), autoescape=True,
                                 undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-
-
-def load_strings(root: Path, tag: str) -> dict[str, str]:
-    """Interface words of the layouts; every language must have the keys English has."""
-    path = root / "layouts" / "strings" / f"{tag}.yaml"
-    doc = load_yaml(read_text(path, root), f"layouts/strings/{tag}.yaml")
-    reference = load_yaml(read_text(root / "layouts/strings/en.yaml", root), "layouts/strings/en.yaml")
-    missing = [key for key in reference.data if key not in doc.data]
-    if missing:
-        raise BrochureError([Problem(doc.at(), f"missing interface word '{key}'") for key in missing])
-    return {str(k): str(v) for k, v in doc.data.items()}
 
 
 def css_colour(colour: Colour, cmyk: bool) -> str:
@@ -83,7 +71,7 @@ def document_context(project: Project, job: Job) -> dict[str, Any]:
     facts, text = government.facts, government.texts[job.language]
     profile = PROFILES[job.profile]
     tag = job.language
-    strings = load_strings(project.config.root, tag)
+    strings = project.strings[tag]
     values = {key: format_figure(f.kind, f.value, tag, f.currency) for key, f in facts.figures.items()}
 
     def fill(value: str) -> str:

@@ -30,7 +30,7 @@ def check_markdown(config: Config, text_path: Path, body: str, first_line: int, 
     for offset, line in enumerate(body.split("\n")):
         where = Location(name, first_line + offset)
         html = RAW_HTML.search(line)
-        if html and not line.lstrip().startswith(("    ", "\t")):
+        if html:
             problems.add(where, f"raw HTML '{html.group(0)[:40]}' is not allowed; write Markdown instead")
         for link in LINK.finditer(line):
             is_image, alt, target = bool(link[1]), link[2], link[3] or link[4]

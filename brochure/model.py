@@ -128,4 +128,6 @@ class Event:
 class Project:
     config: Config
     governments: dict[str, Government]
+    #: Interface words of the layouts per language (layouts/strings/<lang>.yaml).
+    strings: dict[str, dict[str, str]] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)

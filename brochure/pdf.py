@@ -9,6 +9,8 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,27 +77,22 @@ class Renderer:
                                                              font_config=self.font_config)
         return self.stylesheets[name]
 
-    def _captured(self, where: str):  # type: ignore[no-untyped-def]
-        renderer = self
-
-        class Scope:
-            def __enter__(self) -> _Capture:
-                self.handler = _Capture()
-                logging.getLogger("weasyprint").addHandler(self.handler)
-                return self.handler
-
-            def __exit__(self, kind, error, tb):  # type: ignore[no-untyped-def]
-                logging.getLogger("weasyprint").removeHandler(self.handler)
-                if isinstance(error, renderer.fetch_error()):
-                    raise BrochureError([Problem(Location(where), str(error))]) from None
-                fatal = [m for m in self.handler.records if m.startswith(FATAL_LOGS) or "glyph" in m]
-                if fatal and kind is None:
-                    raise BrochureError([Problem(Location(where), _explain(m)) for m in fatal])
-        return Scope()
-
-    def fetch_error(self) -> type[BaseException]:
+    @contextmanager
+    def _captured(self, where: str) -> Iterator[_Capture]:
+        """Collect WeasyPrint's log for one step; fatal messages and refused fetches become problems."""
         from weasyprint.urls import FatalURLFetchingError
-        return FatalURLFetchingError
+        handler = _Capture()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(handler)
+        try:
+            yield handler
+        except FatalURLFetchingError as error:
+            raise BrochureError([Problem(Location(where), str(error))]) from None
+        finally:
+            logger.removeHandler(handler)
+        fatal = [m for m in handler.records if m.startswith(FATAL_LOGS) or "glyph" in m]
+        if fatal:
+            raise BrochureError([Problem(Location(where), _explain(m)) for m in fatal])
 
     def render(self, html: str, job: Job, stylesheets: tuple[str, ...], date: str, seed: str,
                crop_marks: bool) -> Rendered:

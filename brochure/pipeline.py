@@ -202,7 +202,6 @@ def _init_worker(config: Config) -> None:
 def render_job(project: Project, job: Job, key: str) -> tuple[Outcome, bytes | None, dict[str, float]]:
     """HTML → PDF → preflight for one document, in a worker; user errors come back as problems."""
     from .html import render_html
-    from .plan import LAYOUT_FILES
     start = time.perf_counter()
     timings: dict[str, float] = {}
     try:
@@ -253,4 +252,4 @@ def check(config: Config, preflight: bool = False) -> list[Problem]:
     return problems
 
 
-__all__ = ["BuildFailed", "BuildReport", "Outcome", "build", "check", "stale_jobs", "LAYOUT_FILES"]
+__all__ = ["BuildFailed", "BuildReport", "Outcome", "build", "check", "stale_jobs"]

@@ -43,7 +43,7 @@ class Job:
         facts = project.governments[self.government].facts
         text = project.governments[self.government].texts[self.language]
         files = [root / facts.path, root / text.path, root / "layouts" / "strings" / f"{self.language}.yaml",
-                 root / "layouts" / "strings" / "en.yaml", root / "assets" / "map" / "world.json"]
+                 root / "assets" / "map" / "world.json"]
         files += [root / "layouts" / name for name in LAYOUT_FILES[self.kind]]
         files += [root / "fonts" / name for name in FONT_FILES[self.language]]
         files += [root / "assets" / "icons" / f"{theme.icon}.svg" for theme in facts.themes]

@@ -198,25 +198,21 @@ def _structure(node):  # type: ignore[no-untyped-def]
 
 def largest_parts(pdf: pikepdf.Pdf) -> str:
     """The biggest embedded fonts and images, for an over-budget message."""
-    sizes = []
+    font_names = {}
     for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Stream):
-            if obj.get("/Subtype") == "/Image":
-                sizes.append((len(obj.read_raw_bytes()), f"image {obj.get('/Width')}×{obj.get('/Height')}"))
-            elif "/Length1" in obj or obj.get("/Subtype") in ("/CIDFontType0C", "/Type1C", "/OpenType"):
-                sizes.append((len(obj.read_raw_bytes()), "font"))
-    names = {}
-    for font in pdf.objects:
-        if isinstance(font, pikepdf.Dictionary) and font.get("/Type") == "/FontDescriptor":
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
             for key in ("/FontFile", "/FontFile2", "/FontFile3"):
-                if key in font:
-                    names[font[key].objgen] = str(font.FontName).lstrip("/").split("+")[-1]
-    labelled = []
+                if key in obj:
+                    font_names[obj[key].objgen] = str(obj.FontName).lstrip("/").split("+")[-1]
+    parts = []
     for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Stream) and obj.objgen in names:
-            labelled.append((len(obj.read_raw_bytes()), f"font {names[obj.objgen]}"))
-    parts = sorted([s for s in sizes if s[1] != "font"] + labelled, reverse=True)[:3]
-    return ", ".join(f"{label} {size // 1024} KB" for size, label in parts)
+        if not isinstance(obj, pikepdf.Stream):
+            continue
+        if obj.get("/Subtype") == "/Image":
+            parts.append((len(obj.read_raw_bytes()), f"image {obj.get('/Width')}×{obj.get('/Height')}"))
+        elif obj.objgen in font_names:
+            parts.append((len(obj.read_raw_bytes()), f"font {font_names[obj.objgen]}"))
+    return ", ".join(f"{label} {size // 1024} KB" for size, label in sorted(parts, reverse=True)[:3])
 
 
 def _images(data: bytes, target: Target, add) -> None:  # type: ignore[no-untyped-def]

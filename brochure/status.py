@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
 from pathlib import Path
+
+import yaml
 
 from .config import Config
 from .content import load_project
@@ -18,8 +22,6 @@ SNAPSHOTS = ".sources"
 
 def source_digests(source: Text) -> dict[str, str]:
     """Digest of every unit a translator translates: the front matter and each body section."""
-    import hashlib
-    import json
     meta = {k: v for k, v in source.meta.items() if k != "translated_from"}
     front = hashlib.sha256(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
     return {FRONT: front, **{s.id: s.digest for s in source.sections}}
@@ -27,7 +29,6 @@ def source_digests(source: Text) -> dict[str, str]:
 
 def source_unit(source: Text, unit: str) -> str:
     if unit == FRONT:
-        import yaml
         meta = {k: v for k, v in source.meta.items() if k != "translated_from"}
         return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
     section = source.section(unit)
