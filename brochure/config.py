@@ -50,8 +50,9 @@ class Config:
     crop_marks: bool
     #: Screen-profile size budgets in bytes, per document kind.
     budgets: dict[str, int]
-    #: Every language of brochure.yml, even when `languages` is narrowed by --lang.
+    #: Every language and government of brochure.yml, even when narrowed by --lang or --government.
     all_languages: tuple[str, ...] = ()
+    all_governments: tuple[str, ...] = ()
 
     @property
     def page_mm(self) -> tuple[float, float]:
@@ -93,10 +94,11 @@ def load_config(root: Path | str = ".", icc_profile: str | None = None) -> Confi
     elif profile_path.read_bytes()[16:20] != b"CMYK":
         problems.add(where, f"'{relative(profile_path, root)}' is not a CMYK ICC profile")
     problems.raise_if_any()
+    slugs = tuple(str(g) for g in raw["governments"])
     return Config(root=root, title=raw["title"], source_language=raw["source_language"], languages=languages,
-                  governments=tuple(str(g) for g in raw["governments"]), page_size=raw["page_size"],
+                  governments=slugs, page_size=raw["page_size"],
                   output_dir=root / raw["output_dir"], icc_profile=profile_path, crop_marks=raw["crop_marks"],
-                  budgets=budgets, all_languages=languages)
+                  budgets=budgets, all_languages=languages, all_governments=slugs)
 
 
 def select(config: Config, languages: tuple[str, ...] = (), governments: tuple[str, ...] = ()) -> Config:

@@ -13,7 +13,7 @@ from .sourcemap import load_yaml, read_text, relative, suggest
 
 _EVENT_FIELDS = {
     "name": Field(str), "date": Field(datetime.date), "place": Field(str), "organiser": Field(str),
-    "contact": Field(str), "languages": Field(list), "governments": Field(list),
+    "contact": Field(str), "language": Field(str), "languages": Field(list), "governments": Field(list),
 }
 _ENTRY_FIELDS = {"slug": Field(str), "documents": Field(list)}
 
@@ -38,17 +38,21 @@ def load_event(config: Config, path, governments: dict[str, Government]) -> Even
     doc = load_yaml(read_text(path, config.root), name)
     problems = Problems()
     raw = check_mapping(doc, (), _EVENT_FIELDS, problems, "event")
+    if raw["language"] and raw["language"] not in config.all_languages:
+        problems.add(doc.at("language"),
+                     f"unknown language '{raw['language']}'{suggest(str(raw['language']), list(config.all_languages))}")
     languages = []
     for index, tag in enumerate(check_list(doc, ("languages",), problems, "languages") if raw["languages"] else []):
-        if tag not in config.languages:
-            problems.add(doc.at("languages", index), f"unknown language '{tag}'{suggest(str(tag), list(config.languages))}")
+        if tag not in config.all_languages:
+            problems.add(doc.at("languages", index), f"unknown language '{tag}'{suggest(str(tag), list(config.all_languages))}")
         languages.append(str(tag))
     parts: list[Part] = []
     for index, _ in enumerate(raw["governments"] or []):
         entry = check_mapping(doc, ("governments", index), _ENTRY_FIELDS, problems, "a participating government")
         slug = entry["slug"]
-        if slug and slug not in config.governments:
-            problems.add(doc.at("governments", index, "slug"), f"unknown government '{slug}'{suggest(slug, list(config.governments))}")
+        if slug and slug not in config.all_governments:
+            problems.add(doc.at("governments", index, "slug"),
+                         f"unknown government '{slug}'{suggest(slug, list(config.all_governments))}")
         for position, kind in enumerate(entry["documents"] or []):
             if kind not in KINDS:
                 problems.add(doc.at("governments", index, "documents", position),
@@ -56,4 +60,4 @@ def load_event(config: Config, path, governments: dict[str, Government]) -> Even
             parts.extend(Part(slug, kind, tag) for tag in languages)
     problems.raise_if_any()
     return Event(path.stem, name, raw["name"], raw["date"], raw["place"], raw["organiser"], raw["contact"],
-                 tuple(languages), tuple(parts))
+                 raw["language"], tuple(languages), tuple(parts))

@@ -120,6 +120,8 @@ class Event:
     place: str
     organiser: str
     contact_email: str
+    #: Language of the cover and contents page.
+    language: str
     languages: tuple[str, ...]
     parts: tuple[Part, ...]
 

@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BrochureError, Location, Problem
-from .plan import Job
+from .plan import Output
 from .profiles import KINDS, PROFILES
 
 #: WeasyPrint messages that mean a wrong document, not just a remark.
 FATAL_LOGS = (".notdef glyph", "Failed to load", "Ignored", "cannot be loaded", "Unknown", "Invalid", "Error")
 MM = 72 / 25.4
-ICC_URL = "file:///brochure-memory/output-intent.icc"
 
 
 @dataclass
@@ -59,6 +58,8 @@ class Renderer:
 
     def __init__(self, root: Path, icc_profile: Path):
         os.environ["FONTCONFIG_FILE"] = str(fontconfig_file(root))
+        from .hyphenation import register_turkish
+        register_turkish(root / ".brochure")
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
@@ -94,7 +95,7 @@ class Renderer:
         if fatal:
             raise BrochureError([Problem(Location(where), _explain(m)) for m in fatal])
 
-    def render(self, html: str, job: Job, stylesheets: tuple[str, ...], date: str, seed: str,
+    def render(self, html: str, job: Output, stylesheets: tuple[str, ...], date: str, seed: str,
                crop_marks: bool) -> Rendered:
         """Lay out and write one document; a fact sheet that overflows is an error saying by how much."""
         timings: dict[str, float] = {}
@@ -117,8 +118,8 @@ class Renderer:
                                       optimize_images=True, custom_metadata=True)
             timings["write"] = time.perf_counter() - start
         data = _stable_document_id(data, seed)
-        if job.profile == "print" and crop_marks:
-            data = add_crop_marks(data)
+        if job.profile == "print" and crop_marks or "\u2060" in html:
+            data = finish_pdf(data, job.profile == "print" and crop_marks)
         return Rendered(data, pages, timings, list(log.records))
 
 
@@ -129,8 +130,10 @@ def _explain(message: str) -> str:
     return message
 
 
-def _check_page_count(document: Any, job: Job, where: str) -> None:
-    kind = KINDS[job.kind]
+def _check_page_count(document: Any, job: Output, where: str) -> None:
+    kind = KINDS.get(job.kind)
+    if kind is None:
+        return
     pages = len(document.pages)
     if kind.pages is not None and pages != kind.pages:
         overflow = _overflow_mm(document.pages[kind.pages:])
@@ -164,10 +167,26 @@ def _stable_document_id(data: bytes, seed: str) -> bytes:
     return re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + stable, data)
 
 
-def add_crop_marks(data: bytes, offset_mm: float = 3.0, length_mm: float = 5.0) -> bytes:
-    """Crop marks in K outside the bleed: the MediaBox grows, TrimBox and BleedBox stay."""
+def finish_pdf(data: bytes, crop_marks: bool) -> bytes:
+    """What WeasyPrint cannot do: crop marks outside the bleed, bookmarks without the word joiners."""
     import pikepdf
     pdf = pikepdf.open(io.BytesIO(data))
+    if crop_marks:
+        add_crop_marks(pdf)
+    with pdf.open_outline() as outline:
+        stack = list(outline.root)
+        while stack:
+            item = stack.pop()
+            item.title = item.title.replace("\u2060", "")
+            stack.extend(item.children)
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, static_id=False)
+    return out.getvalue()
+
+
+def add_crop_marks(pdf: Any, offset_mm: float = 3.0, length_mm: float = 5.0) -> None:
+    """Crop marks in K outside the bleed: the MediaBox grows, TrimBox and BleedBox stay."""
+    import pikepdf
     margin = (offset_mm + length_mm + 1) * MM
     for page in pdf.pages:
         trim = [float(v) for v in page.obj.TrimBox]
@@ -185,6 +204,3 @@ def add_crop_marks(data: bytes, offset_mm: float = 3.0, length_mm: float = 5.0) 
         ops = "q 0 0 0 1 K 0.25 w " + " ".join(f"{a:.2f} {b:.2f} m {c:.2f} {d:.2f} l S" for a, b, c, d in lines) + " Q"
         page.obj.MediaBox = pikepdf.Array(media)
         page.contents_add(pdf.make_stream(ops.encode()), prepend=False)
-    out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, static_id=False)
-    return out.getvalue()

@@ -91,6 +91,11 @@ def target_for(config: Config, job: Job, html: str = "") -> Target:
                   plain_text(html) if job.language == "ko" else "")
 
 
+def target_for_kit(config: Config, kit: Any) -> Target:
+    budget = config.budgets.get("presskit") if kit.profile == "screen" else None
+    return Target(f"{config.output_dir.name}/{kit.name}", kit.kind, kit.profile, None, config.page_mm, budget)
+
+
 def stale_jobs(project: Project, jobs: list[Job], force: bool) -> tuple[list[tuple[Job, str]], list[tuple[Job, str, str]]]:
     """Split jobs into fresh ones and stale ones (with the reason)."""
     dist = project.config.output_dir
@@ -136,6 +141,9 @@ def build(config: Config, profiles: tuple[str, ...] = (), force: bool = False, k
             progress("fresh", job.name, report.outcomes[-1])
         if stale:
             _render_all(project, stale, entries, report, keep_going, jobs or os.cpu_count() or 1, progress)
+        if not report.problems or keep_going:
+            from .presskit import build_presskits
+            build_presskits(project, profiles, entries, report, force, progress, _local_renderer(config))
     if report.problems:
         raise BuildFailed(report)
     return report
@@ -190,6 +198,18 @@ def _render_all(project: Project, stale: list[tuple[Job, str, str]], entries: di
 
 
 _renderer: Any = None
+
+
+def _local_renderer(config: Config) -> Callable[[], Any]:
+    """A Renderer in this process, created (and WeasyPrint imported) only when a kit needs one."""
+    made: list[Any] = []
+
+    def get() -> Any:
+        if not made:
+            from .pdf import Renderer
+            made.append(Renderer(config.root, config.icc_profile))
+        return made[0]
+    return get
 
 
 def _init_worker(config: Config) -> None:

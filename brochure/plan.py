@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from . import __version__
 from .config import Config
@@ -24,6 +26,17 @@ FONT_FILES = {
     "ja": ("NotoSansCJKjp-Regular.otf", "NotoSansCJKjp-Bold.otf"),
     "zh-Hans": ("NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf"),
 }
+
+
+class Output(Protocol):
+    """Anything the pipeline renders and writes: a document or a press kit."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def profile(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -55,12 +68,21 @@ class Job:
     def key(self, project: Project, digests: dict[Path, str]) -> str:
         """sha256 over the inputs' contents, the settings that shape the output and our version."""
         config = project.config
-        settings = (__version__, self, PROFILES[self.profile], KINDS[self.kind], LANGUAGES[self.language],
+        settings = (code_version(), self, PROFILES[self.profile], KINDS[self.kind], LANGUAGES[self.language],
                     config.page_size, config.crop_marks, config.title, config.source_date_epoch)
         digest = hashlib.sha256(repr(settings).encode())
         for path in self.inputs(project):
             digest.update(path.name.encode() + file_digest(path, digests).encode())
         return digest.hexdigest()
+
+
+@functools.cache
+def code_version() -> str:
+    """The package version plus a digest of its modules: a change to the code is a change to every output."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
 def file_digest(path: Path, cache: dict[Path, str]) -> str:
