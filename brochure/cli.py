@@ -50,14 +50,19 @@ def main(ctx: click.Context, root: Path) -> None:
 @click.pass_context
 def build(ctx: click.Context, languages, governments, profiles, jobs, force, keep_going, icc_profile) -> None:  # type: ignore[no-untyped-def]
     """Build every out-of-date PDF into dist/ and write dist/manifest.json."""
+    _run_build(lambda: _config(ctx, icc_profile, languages, governments), profiles=tuple(profiles), force=force,
+               keep_going=keep_going, jobs=jobs)
+
+
+def _run_build(config_factory, **options) -> None:  # type: ignore[no-untyped-def]
+    """Load the configuration and build, with progress on stderr, a summary table, and exit 1 on any problem."""
     from .pipeline import BuildFailed
     from .pipeline import build as run_build
     from .progress import Display
     started = time.perf_counter()
     display = Display(sys.stderr.isatty())
     try:
-        report = run_build(_config(ctx, icc_profile, languages, governments), tuple(profiles), force, keep_going,
-                           jobs, display.update)
+        report = run_build(config_factory(), progress=display.update, **options)
     except BuildFailed as error:
         display.summary(error.report, time.perf_counter() - started)
         _fail(error)
@@ -108,6 +113,31 @@ def review(ctx: click.Context, government: str, language: str, sections: tuple[s
             click.echo(line)
     except BrochureError as error:
         _fail(error)
+
+
+@main.command(epilog="Example: brochure new gongju")
+@click.argument("slug")
+@click.pass_context
+def new(ctx: click.Context, slug: str) -> None:
+    """Scaffold a government: an explained facts file and a text per language, built as a draft at once."""
+    from .scaffold import new_government
+    try:
+        for path in new_government(_config(ctx), slug):
+            click.echo(f"wrote {path.relative_to(ctx.obj['root'].resolve())}")
+    except BrochureError as error:
+        _fail(error)
+    click.echo(f"Fill in every [[TODO …]], then: brochure build --government {slug}")
+
+
+@main.command(epilog="Example: brochure presskit summit-2026 --profile screen")
+@click.argument("event")
+@click.option("--profile", "profiles", multiple=True, type=click.Choice(["print", "screen"]),
+              help="Only this output profile; repeatable (default: both).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: number of cores).")
+@click.pass_context
+def presskit(ctx: click.Context, event: str, profiles, jobs) -> None:  # type: ignore[no-untyped-def]
+    """Build an event's press kit and bundle (and any of its documents that are out of date)."""
+    _run_build(lambda: _config(ctx), profiles=tuple(profiles), jobs=jobs, events=(event,))
 
 
 if __name__ == "__main__":

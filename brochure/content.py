@@ -224,7 +224,9 @@ def load_text(config: Config, path: Path, tag: str, facts: Facts | None) -> Text
                     problems.add(doc.at(key), f"missing entry '{item}' under {key}")
             for item in given:
                 if item not in ids:
-                    problems.add(doc.at(key, item), f"'{item}' under {key} is not in facts.yaml{suggest(str(item), ids)}")
+                    wanted_as = "a key figure or a theme's figure" if key == "figures" else f"one of the {key}"
+                    problems.add(doc.at(key, item),
+                                 f"'{item}' under {key} is not {wanted_as} in facts.yaml{suggest(str(item), ids)}")
     problems.raise_if_any()
     draft = DRAFT_MARK in source
     translated_from = {str(k): str(v) for k, v in (meta["translated_from"] or {}).items()}

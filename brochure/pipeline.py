@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,20 @@ def target_for(config: Config, job: Job, html: str = "") -> Target:
                   plain_text(html) if job.language == "ko" else "")
 
 
+def _narrow_to_events(project: Project, events: tuple[str, ...]) -> tuple[Config, Project]:
+    """The project restricted to the governments and languages the named events need."""
+    unknown = [e for e in events if e not in project.events]
+    if unknown:
+        raise BrochureError([Problem(Location(f"events/{e}.yaml"), "no such event; events: "
+                                     + ", ".join(sorted(project.events))) for e in unknown])
+    parts = [part for slug in events for part in project.events[slug].parts]
+    config = replace(project.config,
+                     languages=tuple(t for t in project.config.languages if any(p.language == t for p in parts)),
+                     governments=tuple(g for g in project.config.governments if any(p.government == g for p in parts)))
+    chosen = {slug: project.events[slug] for slug in events}
+    return config, replace(project, config=config, events=chosen)
+
+
 def target_for_kit(config: Config, kit: Any) -> Target:
     budget = config.budgets.get("presskit") if kit.profile == "screen" else None
     return Target(f"{config.output_dir.name}/{kit.name}", kit.kind, kit.profile, None, config.page_mm, budget)
@@ -121,11 +135,17 @@ def stale_jobs(project: Project, jobs: list[Job], force: bool) -> tuple[list[tup
 
 
 def build(config: Config, profiles: tuple[str, ...] = (), force: bool = False, keep_going: bool = False,
-          jobs: int | None = None, progress: Progress = _quiet, first: str | None = None) -> BuildReport:
-    """Build every selected document that is out of date; raise BrochureError when any fails."""
+          jobs: int | None = None, progress: Progress = _quiet, first: str | None = None,
+          events: tuple[str, ...] = ()) -> BuildReport:
+    """Build every selected document that is out of date; raise BrochureError when any fails.
+
+    With `events`, only those events' documents and press kits are built.
+    """
     report = BuildReport()
     start = time.perf_counter()
     project = load_project(config)
+    if events:
+        config, project = _narrow_to_events(project, events)
     report.add_time("load", time.perf_counter() - start)
     with build_lock(config):
         start = time.perf_counter()
