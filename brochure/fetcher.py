@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -9,6 +10,9 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 #: Folders a layout or text may refer to; everything else in the project stays unreadable.
 READABLE = ("content", "events", "layouts", "fonts", "assets")
+#: Served from memory: the output-intent profile, and content images converted to CMYK for print.
+MEMORY = "/brochure-memory/"
+CMYK = MEMORY + "cmyk/"
 
 
 class RefusedResource(FatalURLFetchingError):
@@ -16,22 +20,46 @@ class RefusedResource(FatalURLFetchingError):
 
 
 class ProjectFetcher(URLFetcher):
-    def __init__(self, root: Path, extra: dict[str, bytes] | None = None):
+    def __init__(self, root: Path, icc_profile: bytes):
         super().__init__(allowed_protocols=("file",), fail_on_errors=True)
         self.root = root.resolve()
-        #: In-memory resources (converted images) served under file:///brochure-memory/<name>.
-        self.extra = extra or {}
+        self.icc_profile = icc_profile
+        self.converted: dict[str, bytes] = {}
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        if parts.scheme != "file":
+        path = unquote(urlsplit(url).path)
+        if urlsplit(url).scheme != "file":
             raise RefusedResource(f"refused {url}: only files inside the project can be used (no network)")
-        if parts.path.startswith("/brochure-memory/") and parts.path[17:] in self.extra:
-            return URLFetcherResponse(url, self.extra[parts.path[17:]])
-        path = Path(unquote(parts.path)).resolve()
-        allowed = any(path.is_relative_to(self.root / folder) for folder in READABLE)
-        if not allowed:
-            raise RefusedResource(f"refused {url}: outside the project's {', '.join(READABLE)} folders")
+        if path == MEMORY + "output-intent.icc":
+            return URLFetcherResponse(url, self.icc_profile)
+        if path.startswith(CMYK):
+            if path not in self.converted:
+                self.converted[path] = to_cmyk(self._read(self.root / path[len(CMYK):]), self.icc_profile)
+            return URLFetcherResponse(url, self.converted[path])
+        return URLFetcherResponse(url, self._read(Path(path)))
+
+    def _read(self, path: Path) -> bytes:
+        path = path.resolve()
+        if not any(path.is_relative_to(self.root / folder) for folder in READABLE):
+            raise RefusedResource(f"refused {path}: outside the project's {', '.join(READABLE)} folders")
         if not path.is_file():
             raise RefusedResource(f"missing file {path.relative_to(self.root)}")
-        return URLFetcherResponse(url, path.read_bytes())
+        return path.read_bytes()
+
+
+def to_cmyk(data: bytes, icc_profile: bytes) -> bytes:
+    """An RGB image as a CMYK JPEG through the output-intent profile (relative colorimetric), for print."""
+    from PIL import Image, ImageCms
+    with Image.open(io.BytesIO(data)) as image:
+        if image.mode == "CMYK":
+            return data
+        rgb = image.convert("RGB")
+        source = ImageCms.ImageCmsProfile(io.BytesIO(image.info["icc_profile"])) if image.info.get("icc_profile") \
+            else ImageCms.createProfile("sRGB")
+        target = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        cmyk = ImageCms.profileToProfile(rgb, source, target, renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+                                         outputMode="CMYK")
+        assert cmyk is not None  # profileToProfile returns None only when converting in place
+        out = io.BytesIO()
+        cmyk.save(out, "JPEG", quality=92, dpi=image.info.get("dpi", (300, 300)))
+        return out.getvalue()

@@ -77,8 +77,15 @@ def document_context(project: Project, job: Job) -> dict[str, Any]:
     def fill(value: str) -> str:
         return PLACEHOLDER.sub(lambda m: values[m.group(1)], value)
 
+    folder = project.config.root / Path(text.path).parent
+
+    def image_url(match: re.Match[str]) -> str:
+        path = (folder / match.group(1)).resolve().relative_to(project.config.root)
+        url = f"file:///brochure-memory/cmyk/{path}" if profile.cmyk else (project.config.root / path).as_uri()
+        return f'src="{url}"'
+
     def md(body: str) -> Markup:
-        return Markup(render_markdown(body, tag, fill, profile.links))
+        return Markup(re.sub(r'src="([^":]+)"', image_url, render_markdown(body, tag, fill, profile.links)))
 
     def figure(key: str) -> dict[str, str]:
         label = text.meta["figures"][key]

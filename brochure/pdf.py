@@ -66,7 +66,7 @@ class Renderer:
         from .fetcher import ProjectFetcher
         self.weasyprint = weasyprint
         self.root = root
-        self.fetcher = ProjectFetcher(root, {"output-intent.icc": icc_profile.read_bytes()})
+        self.fetcher = ProjectFetcher(root, icc_profile.read_bytes())
         self.font_config = FontConfiguration()
         self.stylesheets: dict[str, Any] = {}
 
