@@ -83,12 +83,15 @@ def document_date(project: Project, government: str | None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def target_for(config: Config, job: Job, html: str = "") -> Target:
+def target_for(project: Project, job: Job, html: str = "") -> Target:
     """What preflight expects of a job's PDF; Korean needs the text to tell word spaces from breaks."""
     from .html import plain_text
+    config = project.config
+    images = project.governments[job.government].texts[job.language].images
     return Target(f"{config.output_dir.name}/{job.name}", job.kind, job.profile, job.language, config.page_mm,
                   config.budgets.get(job.kind) if job.profile == "screen" else None,
-                  plain_text(html) if job.language == "ko" else "")
+                  plain_text(html) if job.language == "ko" else "",
+                  tuple((image.path, image.width, image.height) for image in images))
 
 
 def _narrow_to_events(project: Project, events: tuple[str, ...]) -> tuple[Config, Project]:
@@ -252,7 +255,7 @@ def render_job(project: Project, job: Job, key: str) -> tuple[Outcome, bytes | N
                                     project.config.crop_marks)
         timings.update(rendered.timings)
         check_start = time.perf_counter()
-        findings = [p for p in check_pdf(rendered.pdf, target_for(project.config, job, html))
+        findings = [p for p in check_pdf(rendered.pdf, target_for(project, job, html))
                     if "warning:" not in p.message]
         timings["preflight"] = time.perf_counter() - check_start
     except BrochureError as error:
@@ -285,7 +288,7 @@ def check(config: Config, preflight: bool = False) -> list[Problem]:
         dist = config.output_dir
         for job in plan_jobs(config):
             if (dist / job.name).is_file():
-                target = target_for(config, job, render_html(project, job))
+                target = target_for(project, job, render_html(project, job))
                 problems.extend(check_pdf((dist / job.name).read_bytes(), target))
             else:
                 problems.append(Problem(Location(f"{dist.name}/{job.name}"), "not built yet; run brochure build"))

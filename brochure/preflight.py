@@ -33,6 +33,8 @@ class Target:
     budget: int | None
     #: The document's text with its word spaces (Korean only): where a word may end.
     text: str = ""
+    #: Raster images the content places, (path, width, height) in pixels: to name them in findings.
+    images: tuple[tuple[str, int, int], ...] = ()
 
 
 def check_pdf(data: bytes, target: Target) -> list[Problem]:
@@ -226,10 +228,12 @@ def _images(data: bytes, target: Target, add) -> None:  # type: ignore[no-untype
         for image in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
             meta = image.get_metadata()
             ppi = min(meta.horizontal_dpi, meta.vertical_dpi)
+            names = [path for path, width, height in target.images if (width, height) == (meta.width, meta.height)]
+            what = f"image {names[0]} ({meta.width}×{meta.height} px)" if names else f"image of {meta.width}×{meta.height} px"
             if ppi < 150:
-                add(f"image of {meta.width}×{meta.height} px placed at {ppi:.0f} ppi; print needs 300 (below 150 is an error)", number + 1)
+                add(f"{what} placed at {ppi:.0f} ppi; print needs 300 (below 150 is an error)", number + 1)
             elif ppi < 300 - 1:
-                add(f"warning: image of {meta.width}×{meta.height} px placed at {ppi:.0f} ppi; 300 is recommended", number + 1)
+                add(f"warning: {what} placed at {ppi:.0f} ppi; 300 is recommended", number + 1)
 
 
 def korean_breaks(data: bytes, source: str) -> list[tuple[int, str]]:

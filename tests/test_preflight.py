@@ -56,7 +56,8 @@ def test_low_resolution_image_is_an_error_naming_file_and_page(project: Path) ->
     add_picture(project, (120, 80))
     result = run(project, "build", "--lang", "en", "--profile", "print", "--government", "sejong")
     assert result.exit_code == 1
-    assert "dist/print/sejong/sejong-brochure-en.pdf: page 2: image of 120×80 px placed at" in result.output
+    assert ("dist/print/sejong/sejong-brochure-en.pdf: page 2: image content/sejong/hall.jpg (120×80 px) placed at"
+            in result.output)
     assert "print needs 300 (below 150 is an error)" in result.output
 
 
