@@ -47,11 +47,12 @@ def main(ctx: click.Context, root: Path) -> None:
 @click.option("--force", is_flag=True, help="Rebuild even documents whose inputs did not change.")
 @click.option("--keep-going", is_flag=True, help="Build every document that can be built; report failures at the end.")
 @click.option("--icc-profile", type=click.Path(dir_okay=False), help="The print shop's CMYK output profile.")
+@click.option("--strict", is_flag=True, help="Fail on translations that lag behind their source.")
 @click.pass_context
-def build(ctx: click.Context, languages, governments, profiles, jobs, force, keep_going, icc_profile) -> None:  # type: ignore[no-untyped-def]
+def build(ctx: click.Context, languages, governments, profiles, jobs, force, keep_going, icc_profile, strict) -> None:  # type: ignore[no-untyped-def]
     """Build every out-of-date PDF into dist/ and write dist/manifest.json."""
     _run_build(lambda: _config(ctx, icc_profile, languages, governments), profiles=tuple(profiles), force=force,
-               keep_going=keep_going, jobs=jobs)
+               keep_going=keep_going, jobs=jobs, strict=strict)
 
 
 def _run_build(config_factory, **options) -> None:  # type: ignore[no-untyped-def]
@@ -138,6 +139,18 @@ def new(ctx: click.Context, slug: str) -> None:
 def presskit(ctx: click.Context, event: str, profiles, jobs) -> None:  # type: ignore[no-untyped-def]
     """Build an event's press kit and bundle (and any of its documents that are out of date)."""
     _run_build(lambda: _config(ctx), profiles=tuple(profiles), jobs=jobs, events=(event,))
+
+
+@main.command(epilog="Example: brochure doctor")
+@click.pass_context
+def doctor(ctx: click.Context) -> None:
+    """Report what this machine lacks for building the PDFs and what each gap costs."""
+    from .doctor import diagnose
+    checks = diagnose(ctx.obj["root"].resolve())
+    for ok, needed, message in checks:
+        click.echo(f"{'ok ' if ok else 'NO ' if needed else '-- '} {message}")
+    if not all(ok for ok, needed, _ in checks if needed):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

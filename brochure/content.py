@@ -76,7 +76,7 @@ def load_government(config: Config, slug: str) -> Government:
     problems = Problems()
     facts = _guard(problems, lambda: load_facts(config, folder / "facts.yaml"))
     texts: dict[str, Text] = {}
-    for tag in config.languages:
+    for tag in dict.fromkeys((config.source_language, *config.languages)):  # the source defines staleness
         text = _guard(problems, lambda tag=tag: load_text(config, folder / f"{tag}.md", tag, facts))
         if text:
             texts[tag] = text

@@ -42,6 +42,8 @@ class BuildReport:
     outcomes: list[Outcome] = field(default_factory=list)
     #: Seconds spent per stage, summed over documents (workers included).
     stages: dict[str, float] = field(default_factory=dict)
+    #: Problems that do not stop the build (stale translations without --strict).
+    warnings: list[Problem] = field(default_factory=list)
 
     def add_time(self, stage: str, seconds: float) -> None:
         self.stages[stage] = self.stages.get(stage, 0.0) + seconds
@@ -139,14 +141,19 @@ def stale_jobs(project: Project, jobs: list[Job], force: bool) -> tuple[list[tup
 
 def build(config: Config, profiles: tuple[str, ...] = (), force: bool = False, keep_going: bool = False,
           jobs: int | None = None, progress: Progress = _quiet, first: str | None = None,
-          events: tuple[str, ...] = ()) -> BuildReport:
+          events: tuple[str, ...] = (), strict: bool = False) -> BuildReport:
     """Build every selected document that is out of date; raise BrochureError when any fails.
 
-    With `events`, only those events' documents and press kits are built.
+    With `events`, only those events' documents and press kits are built. Stale translations are
+    warnings, or errors with `strict`.
     """
+    from .status import lagging_translations
     report = BuildReport()
     start = time.perf_counter()
     project = load_project(config)
+    report.warnings = lagging_translations(project)
+    if strict and report.warnings:
+        raise BrochureError(report.warnings)
     if events:
         config, project = _narrow_to_events(project, events)
     report.add_time("load", time.perf_counter() - start)

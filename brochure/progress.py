@@ -45,6 +45,8 @@ class Display:
             for item in built:
                 click.echo(f"{item.name:58} {item.pages:5} {item.size // 1024:6} {item.seconds:5.1f}s  "
                            f"{len(item.warnings) or ''}", err=True)
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
         counts = {status: sum(o.status == status for o in report.outcomes) for status in ("built", "fresh", "failed")}
         click.echo(f"{counts['built']} built, {counts['fresh']} up to date, {counts['failed']} failed "
                    f"in {seconds:.1f}s.", err=True)

@@ -13,7 +13,7 @@ import yaml
 from .config import Config
 from .content import load_project
 from .errors import BrochureError, Location, Problem
-from .model import Government, Text
+from .model import Government, Project, Text
 from .plan import plan_jobs
 
 FRONT = "front-matter"
@@ -46,6 +46,24 @@ def stale_sections(government: Government, tag: str, source_tag: str) -> list[tu
         elif recorded != digest:
             lagging.append((unit, "stale"))
     return lagging
+
+
+def lagging_translations(project: Project) -> list[Problem]:
+    """Every missing or stale translated unit, located at its section in the translation."""
+    config = project.config
+    problems = []
+    for government in project.governments.values():
+        if config.source_language not in government.texts:
+            continue
+        for tag, text in government.texts.items():
+            if tag == config.source_language:
+                continue
+            lines = {s.id: s.line for s in text.sections}
+            for unit, state in stale_sections(government, tag, config.source_language):
+                problems.append(Problem(Location(text.path, lines.get(unit, 1)),
+                                        f"{state} translation of '{unit}': the {config.source_language} source changed; "
+                                        f"update it, then run `brochure review {government.slug} {tag} {unit}`"))
+    return problems
 
 
 def source_change(root: Path, government: Government, text: Text, unit: str, source_tag: str) -> list[str]:
