@@ -17,6 +17,18 @@ EXAMPLES = {
 }
 
 
+_selection = [click.option("--lang", "languages", multiple=True, help="Only this language (BCP 47 tag); repeatable."),
+              click.option("--government", "governments", multiple=True, help="Only this government; repeatable."),
+              click.option("--profile", "profiles", multiple=True, type=click.Choice(["print", "screen"]),
+                           help="Only this output profile; repeatable (default: both).")]
+
+
+def _with_selection(command):  # type: ignore[no-untyped-def]
+    for option in reversed(_selection):
+        command = option(command)
+    return command
+
+
 def _fail(error: BrochureError) -> None:
     for problem in error.problems:
         click.echo(str(problem), err=True)
@@ -39,10 +51,7 @@ def main(ctx: click.Context, root: Path) -> None:
 
 
 @main.command(epilog=EXAMPLES["build"])
-@click.option("--lang", "languages", multiple=True, help="Only this language (BCP 47 tag); repeatable.")
-@click.option("--government", "governments", multiple=True, help="Only this government; repeatable.")
-@click.option("--profile", "profiles", multiple=True, type=click.Choice(["print", "screen"]),
-              help="Only this output profile; repeatable (default: both).")
+@_with_selection
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: number of cores).")
 @click.option("--force", is_flag=True, help="Rebuild even documents whose inputs did not change.")
 @click.option("--keep-going", is_flag=True, help="Build every document that can be built; report failures at the end.")
@@ -139,6 +148,68 @@ def new(ctx: click.Context, slug: str) -> None:
 def presskit(ctx: click.Context, event: str, profiles, jobs) -> None:  # type: ignore[no-untyped-def]
     """Build an event's press kit and bundle (and any of its documents that are out of date)."""
     _run_build(lambda: _config(ctx), profiles=tuple(profiles), jobs=jobs, events=(event,))
+
+
+def _watch_loop(ctx: click.Context, languages, governments, profiles, report, preview=lambda: None):  # type: ignore[no-untyped-def]
+    """Rebuild on every change until interrupted; the previewed document goes first."""
+    import threading
+
+    from .pipeline import build as run_build
+    from .watch import watch
+    stop = threading.Event()
+
+    def rebuild() -> object:
+        return run_build(_config(ctx, None, languages, governments), tuple(profiles), first=preview())
+    try:
+        watch(ctx.obj["root"].resolve(), rebuild, report, stop)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+def _print_result(result: object) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    if isinstance(result, BrochureError):
+        for problem in result.problems:
+            click.echo(f"{stamp} {problem}", err=True)
+        click.echo(f"{stamp} build failed; the last good PDFs stay in dist/. Watching…", err=True)
+    else:
+        built = [o.name for o in getattr(result, "outcomes", []) if o.status == "built"]
+        click.echo(f"{stamp} {len(built)} rebuilt{': ' + ', '.join(built) if built else ''}. Watching…", err=True)
+
+
+@main.command(epilog="Example: brochure watch --lang ko --profile screen")
+@_with_selection
+@click.pass_context
+def watch(ctx: click.Context, languages, governments, profiles) -> None:  # type: ignore[no-untyped-def]
+    """Rebuild what each saved change affects; report errors and keep watching (Ctrl-C stops)."""
+    _watch_loop(ctx, languages, governments, profiles, _print_result)
+
+
+@main.command(epilog="Example: brochure serve --lang en --profile screen --port 8000")
+@_with_selection
+@click.option("--port", type=click.IntRange(1024, 65535), default=8000, help="Port on 127.0.0.1 (default 8000).")
+@click.option("--doc", default="", help="Document shown first, e.g. screen/sejong/sejong-brochure-en.pdf.")
+@click.pass_context
+def serve(ctx: click.Context, languages, governments, profiles, port, doc) -> None:  # type: ignore[no-untyped-def]
+    """Watch and rebuild, and show the rendered pages on http://127.0.0.1:PORT/, refreshed after each rebuild."""
+    import threading
+
+    from .config import load_config
+    from .serve import Preview, make_server
+    try:
+        dist = load_config(ctx.obj["root"]).output_dir
+    except BrochureError as error:
+        _fail(error)
+    preview = Preview(dist, doc)
+    server = make_server(preview, port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    click.echo(f"Preview on http://127.0.0.1:{port}/ (Ctrl-C stops)", err=True)
+
+    def report(result: object) -> None:
+        preview.report(result)
+        _print_result(result)
+    _watch_loop(ctx, languages, governments, profiles, report, lambda: preview.preview or None)
+    server.shutdown()
 
 
 @main.command(epilog="Example: brochure doctor")
