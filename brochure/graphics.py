@@ -6,6 +6,7 @@ import functools
 import json
 import math
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +52,12 @@ def _world(root: Path) -> list[str]:
 
 def map_svg(root: Path, facts: Facts, partners: list[dict[str, str]], alt: str, home: str,
             colours: dict[str, str], font: str) -> Markup:
-    """Equirectangular map framed around the government and its partners, with arcs between them."""
+    """Equirectangular map around the government and its partners, with arcs between them; the frame
+    grows to hold every label."""
     points = [(facts.location[1], facts.location[0])] + [(p.lon, p.lat) for p in facts.partners]
     lons, lats = [p[0] for p in points], [p[1] for p in points]
-    pad_x, pad_y = 22.0, 9.0
-    west, east = min(lons) - pad_x, max(lons) + pad_x
-    north, south = max(lats) + pad_y, min(lats) - pad_y
+    west, east = min(lons) - 14.0, max(lons) + 14.0
+    north, south = max(lats) + 9.0, min(lats) - 9.0
     width, height = east - west, north - south
     if width / height > 2.2:  # keep a pleasant frame: grow the shorter side
         grow = (width / 2.2 - height) / 2
@@ -66,32 +67,56 @@ def map_svg(root: Path, facts: Facts, partners: list[dict[str, str]], alt: str, 
         return round(lon + 180, 2), round(90 - lat, 2)
 
     x0, y0 = xy(west, north)
-    land = "".join(_world(root))
-    hx, hy = xy(*points[0])
     scale = width / 100
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {y0:.1f} {width:.1f} {height:.1f}" '
+    size = 2.5 * scale
+    spots = [xy(lon, lat) for lon, lat in points]
+    labels = place_labels([(name, x, y) for name, (x, y) in zip([home, *(p["name"] for p in partners)], spots)], size)
+    left = min([x0, *(box[0] for *_, box in labels)]) - scale
+    right = max([x0 + width, *(box[2] for *_, box in labels)]) + scale
+    (hx, hy), land = spots[0], "".join(_world(root))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.1f} {y0:.1f} {right - left:.1f} {height:.1f}" '
              f'role="img" aria-label="{escape(alt)}" font-family=\'{font}\'><title>{escape(alt)}</title>',
              f'<path d="{land}" fill="{colours["land"]}" stroke="{colours["paper"]}" stroke-width="{0.12 * scale:.3f}"/>']
-    for partner, (lon, lat) in zip(partners, points[1:]):
-        px, py = xy(lon, lat)
+    for px, py in spots[1:]:
         lift = math.hypot(px - hx, py - hy) * 0.25
         parts.append(f'<path d="M{hx} {hy} Q{(hx + px) / 2:.2f} {min(hy, py) - lift:.2f} {px} {py}" fill="none" '
                      f'stroke="{colours["line"]}" stroke-width="{0.35 * scale:.3f}" stroke-dasharray="{scale:.2f} {0.8 * scale:.2f}"/>')
         parts.append(f'<circle cx="{px}" cy="{py}" r="{1.1 * scale:.2f}" fill="{colours["line"]}"/>')
-        parts.append(_label(partner["name"], px, py, scale, colours["ink"], side=-1 if px > hx else 1))
     parts.append(f'<circle cx="{hx}" cy="{hy}" r="{1.8 * scale:.2f}" fill="{colours["home"]}" '
                  f'stroke="{colours["paper"]}" stroke-width="{0.5 * scale:.2f}"/>')
-    parts.append(_label(home, hx, hy, scale, colours["ink"], bold=True, side=0))
+    for text, x, y, anchor, _ in labels:
+        weight = ' font-weight="700"' if text == home else ""
+        parts.append(f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size:.2f}" text-anchor="{anchor}" '
+                     f'fill="{colours["ink"]}"{weight}>{escape(text)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def _label(text: str, x: float, y: float, scale: float, colour: str, bold: bool = False, side: int = 1) -> str:
-    """A label above the dot (side 0), or beside it: to its right (1) or its left (-1)."""
-    weight = ' font-weight="700"' if bold else ""
-    if side == 0:
-        x_text, y_text, anchor = x, y - 3.0 * scale, "middle"
-    else:
-        x_text, y_text, anchor = x + side * 2.2 * scale, y + 3.2 * scale, "start" if side > 0 else "end"
-    return (f'<text x="{x_text:.2f}" y="{y_text:.2f}" font-size="{2.5 * scale:.2f}" text-anchor="{anchor}" '
-            f'fill="{colour}"{weight}>{escape(text)}</text>')
+Box = tuple[float, float, float, float]
+
+
+def place_labels(labels: list[tuple[str, float, float]], size: float) -> list[tuple[str, float, float, str, Box]]:
+    """Put each label around its dot (above, beside, below, or leaning left), wherever it covers the least
+    of the dots and of the labels already placed; the first label (home) is placed first."""
+    dot = 0.5 * size
+    placed: list[Box] = [(x - dot, y - dot, x + dot, y + dot) for _, x, y in labels]
+    result = []
+    for text, x, y in labels:
+        width = sum(size if unicodedata.east_asian_width(c) in "WF" else 0.56 * size for c in text)
+        gap = 0.9 * size
+        spots = [("middle", x, y - gap), ("start", x + gap, y + 0.35 * size), ("end", x - gap, y + 0.35 * size),
+                 ("middle", x, y + gap + 0.8 * size), ("end", x, y + gap + 0.8 * size), ("end", x, y - gap)]
+        scored = []
+        for anchor, tx, ty in spots:
+            left = tx - {"start": 0.0, "middle": width / 2, "end": width}[anchor]
+            box = (left, ty - 0.85 * size, left + width, ty + 0.2 * size)
+            scored.append((sum(_overlap(box, other) for other in placed), box, anchor, tx, ty))
+        _, box, anchor, tx, ty = min(scored, key=lambda item: item[0])
+        placed.append(box)
+        result.append((text, tx, ty, anchor, box))
+    return result
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """Area shared by two boxes (left, top, right, bottom)."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))

@@ -17,7 +17,7 @@ from .markup import render_markdown
 from .model import Colour, Project
 from .plan import Job
 from .profiles import KINDS, PROFILES
-from .typeset import typeset
+from .typeset import keep_figure, typeset
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 #: Neutral inks: text is K only (never rich black), so it stays sharp whatever the registration.
@@ -72,7 +72,7 @@ def document_context(project: Project, job: Job) -> dict[str, Any]:
     profile = PROFILES[job.profile]
     tag = job.language
     strings = project.strings[tag]
-    values = {key: format_figure(f.kind, f.value, tag, f.currency) for key, f in facts.figures.items()}
+    values = {key: keep_figure(format_figure(f.kind, f.value, tag, f.currency), tag) for key, f in facts.figures.items()}
 
     def fill(value: str) -> str:
         return PLACEHOLDER.sub(lambda m: values[m.group(1)], value)

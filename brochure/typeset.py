@@ -40,6 +40,11 @@ def join_interpuncts(text: str) -> str:
     return re.sub(r"(?<=\S)·", WORD_JOINER + "·", text)
 
 
+def keep_figure(value: str, tag: str) -> str:
+    """A formatted figure never breaks (2020年5月, 1558億ウォン); Korean words are joined anyway."""
+    return WORD_JOINER.join(value) if tag in ("ja", "zh-Hans") else value
+
+
 RULES = {
     "ko": (keep_korean_words,),
     "ja": (space_cjk_latin, join_interpuncts),

@@ -19,6 +19,11 @@ os.environ["FONTCONFIG_FILE"] = str(fontconfig_file(ROOT))
 PROJECT_PARTS = ("brochure.yml", "content", "events", "layouts", "assets", "fonts")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-references", action="store_true",
+                     help="Rewrite tests/references/*.png from this run's PDFs after an intended layout change.")
+
+
 def copy_project(target: Path, source: Path = ROOT) -> Path:
     """A private copy of the project; fonts are hard-linked (large, never modified by tests)."""
     target.mkdir(parents=True, exist_ok=True)
