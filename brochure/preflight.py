@@ -19,6 +19,7 @@ ALLOWED_FACES = {face for language in LANGUAGES.values() for face in (language.f
 RGB_OPERATOR = re.compile(rb"(?:^|\s)(?:[\d.]+\s+){3}(rg|RG)(?=\s)")
 CMYK_OPERATOR = re.compile(rb"(?:^|\s)([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(k|K|scn|SCN)(?=\s)")
 MAX_INK = 3.0
+SAFE_MM = 5.0
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ def check_pdf(data: bytes, target: Target) -> list[Problem]:
         else:
             _screen(pdf, data, target, add)
     _images(data, target, add)
+    if target.profile == "print":
+        _safe_zone(data, add)
     if target.language == "ko" and target.text:
         for page, word in korean_breaks(data, target.text):
             add(f"line breaks inside the Korean word '{word}'", page)
@@ -234,6 +237,26 @@ def _images(data: bytes, target: Target, add) -> None:  # type: ignore[no-untype
                 add(f"{what} placed at {ppi:.0f} ppi; print needs 300 (below 150 is an error)", number + 1)
             elif ppi < 300 - 1:
                 add(f"warning: {what} placed at {ppi:.0f} ppi; 300 is recommended", number + 1)
+
+
+def _safe_zone(data: bytes, add) -> None:  # type: ignore[no-untyped-def]
+    """Text must stay 5 mm inside the trim, where cutting tolerances cannot touch it."""
+    import pypdfium2 as pdfium
+    margin = SAFE_MM * MM
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        trims = [[float(v) for v in page.obj.get("/TrimBox", page.obj.MediaBox)] for page in pdf.pages]
+    document = pdfium.PdfDocument(data)
+    for number, trim in enumerate(trims):
+        text = document[number].get_textpage()
+        for index in range(text.count_chars()):
+            if text.get_text_range(index, 1).isspace():
+                continue
+            left, bottom, right, top = text.get_charbox(index)
+            if right <= left:
+                continue
+            if left < trim[0] + margin or right > trim[2] - margin or bottom < trim[1] + margin or top > trim[3] - margin:
+                add(f"text '{text.get_text_range(index, 12).strip()}' lies within {SAFE_MM:g} mm of the trim", number + 1)
+                break
 
 
 def korean_breaks(data: bytes, source: str) -> list[tuple[int, str]]:

@@ -72,3 +72,10 @@ def test_print_images_become_cmyk_and_sharp_enough_images_pass(project: Path) ->
     assert spaces == {"/DeviceCMYK"}
     screen = run(project, "build", "--lang", "en", "--profile", "screen", "--government", "sejong")
     assert screen.exit_code == 0, screen.output
+
+
+def test_text_too_close_to_the_trim_is_found() -> None:
+    html = ('<html lang="en"><head><style>@page { size: A4; margin: 2mm; bleed: 3mm }</style></head>'
+            '<body style="font-family: \'Noto Sans\'; color: device-cmyk(0 0 0 1)">Edge</body></html>')
+    found = messages(render(html, pdf_variant="pdf/x-4"), Target("dist/x.pdf", "other", "print", "en", A4, None))
+    assert "page 1: text 'Edge' lies within 5 mm of the trim" in found

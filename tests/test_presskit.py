@@ -100,3 +100,18 @@ def test_manifest_names_the_event_and_spans_languages(manifest: list[dict]) -> N
     kits = [m for m in manifest if m["kind"] in ("presskit", "bundle")]
     assert len(kits) == 4
     assert all(m["event"] == "summit-2026" and m["government"] is None and m["language"] is None for m in kits)
+
+
+def test_kit_and_bundle_rebuild_byte_identical(built: Path, manifest: list[dict], tmp_path: Path) -> None:
+    from .conftest import copy_project, run
+    again = copy_project(tmp_path / "again", built)
+    import shutil
+    shutil.copytree(built / "dist", again / "dist")
+    result = run(again, "presskit", "summit-2026", "--profile", "screen")
+    assert "0 built" in result.output  # nothing changed: nothing rebuilt
+    (again / "dist/screen/presskits/summit-2026-presskit.pdf").unlink()
+    (again / "dist/screen/presskits/summit-2026-bundle.zip").unlink()
+    assert run(again, "presskit", "summit-2026", "--profile", "screen").exit_code == 0
+    for item in manifest:
+        if item["profile"] == "screen" and item["kind"] in ("presskit", "bundle"):
+            assert hashlib.sha256((again / "dist" / item["path"]).read_bytes()).hexdigest() == item["sha256"]
