@@ -137,7 +137,7 @@ def _figures(doc: YamlDoc, raw: dict[str, Any], problems: Problems) -> dict[str,
         where = doc.at("figures", key, "value")
         if kind not in FIGURE_KINDS:
             problems.add(doc.at("figures", key, "kind"), f"unknown figure kind '{kind}'{suggest(str(kind), list(FIGURE_KINDS))}")
-        elif kind == "month" and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(value)):
+        elif kind == "month" and not re.fullmatch(r"(?!0000)\d{4}-(0[1-9]|1[0-2])", str(value)):
             problems.add(where, f"a month is written YYYY-MM, not '{value}'")
         elif kind in ("count", "year", "money") and not isinstance(value, int):
             problems.add(where, f"a {kind} must be a whole number, not '{value}'")

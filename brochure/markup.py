@@ -33,7 +33,11 @@ def check_markdown(config: Config, text_path: Path, body: str, first_line: int, 
         if html:
             problems.add(where, f"raw HTML '{html.group(0)[:40]}' is not allowed; write Markdown instead")
         for link in LINK.finditer(line):
-            is_image, alt, target = bool(link[1]), link[2], link[3] or link[4]
+            is_image, alt, target = bool(link[1]), link[2], link[3] or link[4] or ""
+            if not target:
+                problems.add(where, f"{'image' if is_image else 'link'} '{link[0]}' has no target; "
+                                    "write it between the parentheses")
+                continue
             if is_image:
                 image = _check_image(config, text_path, target, alt, where, problems)
                 if image:
@@ -53,13 +57,18 @@ def _check_image(config: Config, text_path: Path, target: str, alt: str, where: 
         problems.add(where, f"image '{target}' is not a project file; copy it into content/ and refer to it by a relative path")
         return None
     path = (text_path.parent / target)
-    if not inside(path, config.root):
+    try:
+        outside, is_file = not inside(path, config.root), path.is_file()
+    except (OSError, ValueError) as error:  # NUL byte, name too long, no permission
+        problems.add(where, f"image '{target[:60]}' is not a usable file name ({getattr(error, 'strerror', None) or error})")
+        return None
+    if outside:
         problems.add(where, f"image '{target}' lies outside the project; keep images inside it")
         return None
     if path.suffix.lower() not in IMAGE_TYPES:
         problems.add(where, f"image '{target}' must be PNG or JPEG; draw illustrations as SVG icons in assets/icons")
         return None
-    if not path.is_file():
+    if not is_file:
         problems.add(where, f"image '{target}' not found")
         return None
     from PIL import Image as PILImage

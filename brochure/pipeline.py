@@ -6,6 +6,7 @@ import datetime
 import fcntl
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -71,7 +72,16 @@ def build_lock(config: Config) -> Iterator[None]:
         except BlockingIOError:
             raise BrochureError([Problem(Location(".brochure/build.lock"),
                                          "another build is running in this project; wait for it to finish")]) from None
-        yield
+        global _lock_fd
+        _lock_fd = handle.fileno()
+        try:
+            yield
+        finally:
+            _lock_fd = None
+
+
+#: The build lock's descriptor: forked workers close their copy so that only this process holds the lock.
+_lock_fd: int | None = None
 
 
 def document_date(project: Project, government: str | None) -> str:
@@ -212,6 +222,8 @@ def _render_all(project: Project, stale: list[tuple[Job, str, str]], entries: di
                 for stage, seconds in timings.items():
                     report.add_time(stage, seconds)
                 if data is not None and not outcome.problems:
+                    if entries.pop(job.name, None) is not None:
+                        write_manifest(dist, entries)  # never list a file while it is being replaced
                     write_atomic(dist / job.name, data)
                     entries[job.name] = entry(job.name, data, outcome.pages, key, government=job.government,
                                               language=job.language, kind=job.kind, profile=job.profile, event=None)
@@ -245,6 +257,17 @@ def _local_renderer(config: Config) -> Callable[[], Any]:
 def _init_worker(config: Config) -> None:
     """Each worker imports WeasyPrint and prepares fonts once, for the whole build."""
     global _renderer
+    if _lock_fd is not None:  # drop this worker's reference to the lock (dup2 keeps the number taken)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, _lock_fd)
+        os.close(null)
+    parent = os.getppid()
+
+    def exit_with_parent() -> None:  # a worker whose build was killed must not live on
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=exit_with_parent, daemon=True).start()
     from .pdf import Renderer
     _renderer = Renderer(config.root, config.icc_profile)
 

@@ -241,6 +241,8 @@ def build_presskits(project: Project, profiles: tuple[str, ...], entries: dict[s
             outcome = Outcome(kit.name, "failed" if problems else "built", pages, len(data),
                               time.perf_counter() - start, problems=problems)
             if not problems:
+                if [entries.pop(name) for name in (kit.name, kit.bundle_name) if name in entries]:
+                    write_manifest(dist, entries)  # never list a file while it is being replaced
                 write_atomic(dist / kit.name, data)
                 write_atomic(dist / kit.bundle_name, bundle)
                 entries[kit.name] = entry(kit.name, data, pages, key, government=None, language=None,

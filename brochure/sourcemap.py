@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml.constructor import SafeConstructor
 
 from .errors import BrochureError, Location, Problem
@@ -74,7 +75,7 @@ class YamlDoc:
 
 
 def load_yaml(text: str, path: str, line_offset: int = 0) -> YamlDoc:
-    """Parse YAML; duplicate keys, tabs and syntax errors become located problems."""
+    """Parse YAML; duplicate keys, tabs, syntax errors and unreadable values become located problems."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -86,35 +87,75 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> YamlDoc:
         else:
             reason = f"invalid YAML: {reason}"
         raise BrochureError([Problem(Location(path, line), reason)]) from None
-    lines: dict[KeyPath, int] = {}
-    problems: list[Problem] = []
-    data = _build(node, (), lines, problems, path, line_offset) if node is not None else None
-    if problems:
-        raise BrochureError(problems)
-    return YamlDoc(path, data, lines, line_offset)
+    except yaml.reader.ReaderError as error:  # a control character: not a MarkedYAMLError
+        line = text[: error.position].count("\n") + 1 + line_offset
+        raise BrochureError([Problem(Location(path, line), f"control character U+{error.character:04X} is not "
+                                                           "allowed in YAML; delete it")]) from None
+    builder = _Builder(path, line_offset)
+    data = builder.build(node, ()) if node is not None else None
+    if builder.problems:
+        raise BrochureError(builder.problems)
+    return YamlDoc(path, data, builder.lines, line_offset)
 
 
-_constructor = SafeConstructor()
+MAX_YAML_VALUES = 100_000
 
 
-def _build(node: yaml.Node, keys: KeyPath, lines: dict[KeyPath, int], problems: list[Problem],
-           path: str, offset: int) -> Any:
-    lines[keys] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _constructor.construct_object(key_node, deep=True)
-            if key in result:
-                problems.append(Problem(Location(path, key_node.start_mark.line + 1 + offset),
-                                        f"duplicate key '{key}'; keep one of them"))
-                continue
-            child = (*keys, key)
-            result[key] = _build(value_node, child, lines, problems, path, offset)
-            lines[child] = key_node.start_mark.line + 1
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*keys, i), lines, problems, path, offset) for i, item in enumerate(node.value)]
-    return _constructor.construct_object(node, deep=True)
+class _Builder:
+    """Plain data from a node graph, recording lines; every bad value becomes a problem, never an exception."""
+
+    def __init__(self, path: str, offset: int):
+        self.path, self.offset = path, offset
+        self.constructor = SafeConstructor()  # one per file: it caches every node it has constructed
+        self.lines: dict[KeyPath, int] = {}
+        self.problems: list[Problem] = []
+        self.open: set[int] = set()  # nodes being built: an alias to one of them is recursive
+        self.count = 0
+
+    def problem(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(Location(self.path, node.start_mark.line + 1 + self.offset), message))
+
+    def scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError) as error:
+            reason = getattr(error, "problem", None) or str(error)
+            self.problem(node, f"cannot read '{node.value}' as {node.tag.rsplit(':', 1)[-1]} ({reason})")
+            return None
+
+    def build(self, node: yaml.Node, keys: KeyPath) -> Any:
+        self.count += 1
+        if self.count > MAX_YAML_VALUES:
+            raise BrochureError([Problem(Location(self.path, node.start_mark.line + 1 + self.offset),
+                                         f"more than {MAX_YAML_VALUES} values (aliases expanding?); write the data out")])
+        if id(node) in self.open:
+            self.problem(node, "an alias refers to a value that contains it; write the value out")
+            return None
+        self.lines[keys] = node.start_mark.line + 1
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, (*keys, i)) for i, item in enumerate(node.value)]
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.problem(key_node, "merge keys (<<) are not supported; write the keys out")
+                    continue
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problem(key_node, "a key must be a single word or number, not a list or mapping")
+                    continue
+                key = self.scalar(key_node)
+                if key in result:
+                    self.problem(key_node, f"duplicate key '{key}'; keep one of them")
+                    continue
+                child = (*keys, key)
+                result[key] = self.build(value_node, child)
+                self.lines[child] = key_node.start_mark.line + 1
+            return result
+        finally:
+            self.open.discard(id(node))
 
 
 def suggest(word: str, choices: list[str]) -> str:
