@@ -14,15 +14,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .content import load_project
 from .errors import BrochureError, Location, Problem
 from .manifest import entry, read_manifest, write_atomic, write_manifest
 from .model import Project
+
+if TYPE_CHECKING:
+    from .preflight import Target
 from .plan import LAYOUT_FILES, Job, file_digest, plan_jobs
-from .preflight import Target, check_pdf
 
 
 @dataclass
@@ -98,6 +100,7 @@ def document_date(project: Project, government: str | None) -> str:
 def target_for(project: Project, job: Job, html: str = "") -> Target:
     """What preflight expects of a job's PDF; Korean needs the text to tell word spaces from breaks."""
     from .html import plain_text
+    from .preflight import Target
     config = project.config
     images = project.governments[job.government].texts[job.language].images
     return Target(f"{config.output_dir.name}/{job.name}", job.kind, job.profile, job.language, config.page_mm,
@@ -121,6 +124,7 @@ def _narrow_to_events(project: Project, events: tuple[str, ...]) -> tuple[Config
 
 
 def target_for_kit(config: Config, kit: Any) -> Target:
+    from .preflight import Target
     budget = config.budgets.get("presskit") if kit.profile == "screen" else None
     return Target(f"{config.output_dir.name}/{kit.name}", kit.kind, kit.profile, None, config.page_mm, budget)
 
@@ -275,6 +279,7 @@ def _init_worker(config: Config) -> None:
 def render_job(project: Project, job: Job, key: str) -> tuple[Outcome, bytes | None, dict[str, float]]:
     """HTML → PDF → preflight for one document, in a worker; user errors come back as problems."""
     from .html import render_html
+    from .preflight import check_pdf
     start = time.perf_counter()
     timings: dict[str, float] = {}
     try:
@@ -315,6 +320,7 @@ def check(config: Config, preflight: bool = False) -> list[Problem]:
     problems: list[Problem] = []
     if preflight:
         from .html import render_html
+        from .preflight import check_pdf
         dist = config.output_dir
         for job in plan_jobs(config):
             if (dist / job.name).is_file():

@@ -77,7 +77,7 @@ class YamlDoc:
 def load_yaml(text: str, path: str, line_offset: int = 0) -> YamlDoc:
     """Parse YAML; duplicate keys, tabs, syntax errors and unreadable values become located problems."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: ten times faster
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
