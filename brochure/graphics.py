@@ -84,8 +84,10 @@ def map_svg(root: Path, facts: Facts, partners: list[dict[str, str]], alt: str, 
         parts.append(f'<circle cx="{px}" cy="{py}" r="{1.1 * scale:.2f}" fill="{colours["line"]}"/>')
     parts.append(f'<circle cx="{hx}" cy="{hy}" r="{1.8 * scale:.2f}" fill="{colours["home"]}" '
                  f'stroke="{colours["paper"]}" stroke-width="{0.5 * scale:.2f}"/>')
-    for text, x, y, anchor, _ in labels:
+    for text, x, y, anchor, box in labels:
         weight = ' font-weight="700"' if text == home else ""
+        parts.append(f'<rect x="{box[0] - 0.3 * scale:.2f}" y="{box[1]:.2f}" width="{box[2] - box[0] + 0.6 * scale:.2f}" '
+                     f'height="{box[3] - box[1]:.2f}" fill="{colours["paper"]}" fill-opacity="0.8"/>')
         parts.append(f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size:.2f}" text-anchor="{anchor}" '
                      f'fill="{colours["ink"]}"{weight}>{escape(text)}</text>')
     parts.append("</svg>")

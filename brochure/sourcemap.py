@@ -77,7 +77,7 @@ class YamlDoc:
 def load_yaml(text: str, path: str, line_offset: int = 0) -> YamlDoc:
     """Parse YAML; duplicate keys, tabs, syntax errors and unreadable values become located problems."""
     try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: ten times faster
+        node = _compose(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
@@ -96,6 +96,14 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> YamlDoc:
     if builder.problems:
         raise BrochureError(builder.problems)
     return YamlDoc(path, data, builder.lines, line_offset)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """libyaml is ten times faster; on an error the Python parser says more precisely what is wrong."""
+    try:
+        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 MAX_YAML_VALUES = 100_000

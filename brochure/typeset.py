@@ -45,7 +45,14 @@ def keep_figure(value: str, tag: str) -> str:
     return WORD_JOINER.join(value) if tag in ("ja", "zh-Hans") else value
 
 
+def join_dashes(text: str) -> str:
+    """An em dash between words stays with the word before it: no line starts with one."""
+    return re.sub(r"(?<=\S)—", WORD_JOINER + "—", text)
+
+
 RULES = {
+    "en": (join_dashes,),
+    "tr": (join_dashes,),
     "ko": (keep_korean_words,),
     "ja": (space_cjk_latin, join_interpuncts),
     "zh-Hans": (space_cjk_latin, join_interpuncts),
