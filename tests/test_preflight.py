@@ -79,3 +79,20 @@ def test_text_too_close_to_the_trim_is_found() -> None:
             '<body style="font-family: \'Noto Sans\'; color: device-cmyk(0 0 0 1)">Edge</body></html>')
     found = messages(render(html, pdf_variant="pdf/x-4"), Target("dist/x.pdf", "other", "print", "en", A4, None))
     assert "page 1: text 'Edge' lies within 5 mm of the trim" in found
+
+
+def test_the_print_shop_profile_replaces_the_output_intent(project: Path, tmp_path: Path) -> None:
+    import pikepdf
+    shop = tmp_path / "shop.icc"
+    data = bytearray((project / "assets/icc/ISOcoated_v2_300_bas.icc").read_bytes())
+    data[24:36] = bytes([0x07, 0xEA, 0, 11, 0, 25, 0, 9, 0, 30, 0, 0])  # another creation date: the shop's own file
+    shop.write_bytes(bytes(data))
+    args = ("build", "--lang", "en", "--profile", "print", "--government", "sejong", "--icc-profile", str(shop))
+    result = run(project, *args)
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(project / "dist/print/sejong/sejong-factsheet-en.pdf") as pdf:
+        assert pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes()[:128] == bytes(data[:128])
+    rgb = tmp_path / "rgb.icc"
+    rgb.write_bytes((project / "assets/icc/ISOcoated_v2_300_bas.icc").read_bytes()[:16] + b"RGB " + bytes(200))
+    refused = run(project, "build", "--icc-profile", str(rgb))
+    assert refused.exit_code == 1 and f"--icc-profile: '{rgb}' is not a CMYK ICC profile" in refused.output
