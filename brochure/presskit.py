@@ -24,9 +24,7 @@ from .profiles import PROFILES
 
 #: The organiser's neutral palette for covers that belong to no single government.
 KIT_COLOURS = {"primary": ((85, 60, 20, 45), "#22364f"), "accent": ((0, 38, 96, 0), "#f7a823"),
-               "tint": ((10, 5, 0, 0), "#e4ecf5"), "ink": ((0, 0, 0, 100), "#1a1a1a"),
-               "rule": ((0, 0, 0, 25), "#c4c4c4"), "paper": ((0, 0, 0, 0), "#ffffff")}
-KIND_WORDS = {"brochure": "brochure", "factsheet": "factsheet"}
+               "tint": ((10, 5, 0, 0), "#e4ecf5")}
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ def kit_key(project: Project, kit: KitJob, entries: dict[str, dict[str, Any]]) -
 def part_title(project: Project, job: Job, language: str) -> str:
     strings = project.strings[language]
     tongue = Locale.parse(LANGUAGES[job.language].locale).get_display_name(LANGUAGES[language].locale) or job.language
-    return f"{strings[KIND_WORDS[job.kind]]} · {tongue}"
+    return f"{strings[job.kind]} · {tongue}"
 
 
 def government_name(project: Project, slug: str, language: str) -> str:
@@ -80,7 +78,7 @@ def government_name(project: Project, slug: str, language: str) -> str:
 
 def front_matter_html(project: Project, kit: KitJob, pages: list[int], front_pages: int) -> str:
     """Cover and contents of a kit; `pages` are the page counts of the parts in order."""
-    from .html import css_colour, environment
+    from .html import NEUTRALS, css_colour, environment
     event = project.events[kit.event]
     profile = PROFILES[kit.profile]
     groups: list[dict[str, Any]] = []
@@ -94,7 +92,7 @@ def front_matter_html(project: Project, kit: KitJob, pages: list[int], front_pag
     template = environment(project.config.root / "layouts").get_template("presskit.html")
     return template.render(
         event=event, profile=profile, lang=LANGUAGES[event.language], t=project.strings[event.language],
-        colours={k: css_colour(Colour(cmyk, rgb), profile.cmyk) for k, (cmyk, rgb) in KIT_COLOURS.items()},
+        colours={k: css_colour(Colour(cmyk, rgb), profile.cmyk) for k, (cmyk, rgb) in (KIT_COLOURS | NEUTRALS).items()},
         date=format_date(event.date, "long", locale=LANGUAGES[event.language].locale), groups=groups)
 
 
