@@ -29,11 +29,14 @@ def _with_selection(command):  # type: ignore[no-untyped-def]
     return command
 
 
-def _fail(error: BrochureError) -> None:
+def _fail(error: BrochureError, building: bool = False) -> None:
+    """Print every problem; exit 2 for a wrong option value, 1 for content, layouts or preflight."""
+    from .errors import UsageProblem
     for problem in error.problems:
         click.echo(str(problem), err=True)
-    click.echo(f"{len(error.problems)} problem(s); no file of a failed document was overwritten.", err=True)
-    sys.exit(1)
+    note = "; no file of a failed document was overwritten" if building else ""
+    click.echo(f"{len(error.problems)} problem(s){note}.", err=True)
+    sys.exit(2 if isinstance(error, UsageProblem) else 1)
 
 
 def _config(ctx: click.Context, icc_profile: str | None = None, languages=(), governments=()):  # type: ignore[no-untyped-def]
@@ -75,9 +78,9 @@ def _run_build(config_factory, **options) -> None:  # type: ignore[no-untyped-de
         report = run_build(config_factory(), progress=display.update, **options)
     except BuildFailed as error:
         display.summary(error.report, time.perf_counter() - started)
-        _fail(error)
+        _fail(error, building=True)
     except BrochureError as error:
-        _fail(error)
+        _fail(error, building=True)
     display.summary(report, time.perf_counter() - started)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import BrochureError, Location, Problem, Problems
+from .errors import BrochureError, Location, Problem, Problems, UsageProblem
 from .languages import LANGUAGES
 from .schema import Field, check_mapping
 from .sourcemap import load_yaml, read_text, relative, suggest
@@ -110,6 +110,7 @@ def select(config: Config, languages: tuple[str, ...] = (), governments: tuple[s
     for slug in governments:
         if slug not in config.governments:
             problems.add(Location("--government"), f"'{slug}' is not a configured government{suggest(slug, list(config.governments))}")
-    problems.raise_if_any()
+    if problems:
+        raise UsageProblem(problems.items)
     return replace(config, languages=tuple(x for x in config.languages if not languages or x in languages),
                    governments=tuple(x for x in config.governments if not governments or x in governments))

@@ -12,7 +12,7 @@ from .config import Config
 from .errors import BrochureError, Location, Problem, Problems
 from .events import load_events
 from .languages import FIGURE_KINDS
-from .markup import check_markdown
+from .markup import check_korean_spacing, check_markdown
 from .model import Colour, Facts, Figure, Government, Partner, Project, Section, Text, Theme
 from .schema import Field, check_list, check_mapping
 from .sourcemap import YamlDoc, load_yaml, read_text, relative, suggest
@@ -99,7 +99,8 @@ def _guard(problems: Problems, load):  # type: ignore[no-untyped-def]
 
 def load_facts(config: Config, path: Path) -> Facts:
     name = relative(path, config.root)
-    doc = load_yaml(read_text(path, config.root), name)
+    source = read_text(path, config.root)
+    doc = load_yaml(source, name)
     problems = Problems()
     raw = check_mapping(doc, (), _FACT_FIELDS, problems, "facts")
     figures = _figures(doc, raw["figures"] or {}, problems)
@@ -126,7 +127,7 @@ def load_facts(config: Config, path: Path) -> Facts:
         partners.append(Partner(item["id"], item["country"], float(item["lat"] or 0), float(item["lon"] or 0)))
     problems.raise_if_any()
     return Facts(name, raw["website"], raw["updated"], (location["lat"], location["lon"]), colours, figures,
-                 tuple(key_figures), themes, tuple(partners), contact["name"], contact["email"])
+                 tuple(key_figures), themes, tuple(partners), contact["name"], contact["email"], DRAFT_MARK in source)
 
 
 def _figures(doc: YamlDoc, raw: dict[str, Any], problems: Problems) -> dict[str, Figure]:
@@ -135,7 +136,9 @@ def _figures(doc: YamlDoc, raw: dict[str, Any], problems: Problems) -> dict[str,
         item = check_mapping(doc, ("figures", key), _FIGURE_FIELDS, problems, f"figure '{key}'")
         kind, value = item["kind"], item["value"]
         where = doc.at("figures", key, "value")
-        if kind not in FIGURE_KINDS:
+        if value is None:
+            pass  # reported as a missing field
+        elif kind not in FIGURE_KINDS:
             problems.add(doc.at("figures", key, "kind"), f"unknown figure kind '{kind}'{suggest(str(kind), list(FIGURE_KINDS))}")
         elif kind == "month" and not re.fullmatch(r"(?!0000)\d{4}-(0[1-9]|1[0-2])", str(value)):
             problems.add(where, f"a month is written YYYY-MM, not '{value}'")
@@ -204,6 +207,9 @@ def load_text(config: Config, path: Path, tag: str, facts: Facts | None) -> Text
     sections = _sections(name, source[match.end():], body_start, problems)
     if facts:
         _check_placeholders(doc, meta, sections, facts.figures, problems)
+    if tag == "ko":
+        for keys, value in _strings(meta):
+            check_korean_spacing(value, doc.at(*keys), problems)
     images = []
     for section in sections:
         images.extend(check_markdown(config, path, section.body, section.line + 1, tag, problems))
@@ -263,6 +269,20 @@ def _sections(name: str, body: str, first_line: int, problems: Problems) -> list
     return sections
 
 
+def _strings(meta: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+    """Every text value of the front matter with its key path (the translation record aside)."""
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def walk(value: Any, keys: tuple[str, ...]) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*keys, str(key)))
+        elif value is not None and keys[:1] != ("translated_from",):
+            found.append((keys, str(value)))
+    walk(meta, ())
+    return found
+
+
 def _check_placeholders(doc: YamlDoc, meta: dict[str, Any], sections: list[Section],
                         figures: dict[str, Figure], problems: Problems) -> None:
     def check(value: Any, where: Location) -> None:
@@ -271,14 +291,8 @@ def _check_placeholders(doc: YamlDoc, meta: dict[str, Any], sections: list[Secti
                 problems.add(where, f"unknown figure '{{{found[1]}}}'{suggest(found[1], list(figures))}; "
                                     "define it under figures: in facts.yaml")
 
-    def walk(value: Any, keys: tuple[str | int, ...]) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, (*keys, key))
-        elif keys[:1] != ("translated_from",):
-            check(value, doc.at(*keys))
-
-    walk({k: v for k, v in meta.items() if v is not None}, ())
+    for keys, value in _strings(meta):
+        check(value, doc.at(*keys))
     for section in sections:
         for offset, line in enumerate([section.title, *section.body.split("\n")]):
             check(line, Location(doc.path, section.line + offset))

@@ -33,6 +33,10 @@ class BrochureError(Exception):
         super().__init__("\n".join(map(str, self.problems)))
 
 
+class UsageProblem(BrochureError):
+    """A command-line value names something that does not exist (exit 2, like any usage error)."""
+
+
 @dataclass
 class Problems:
     """Collects every problem of a pass so that all are reported at once."""

@@ -110,7 +110,7 @@ def document_context(project: Project, job: Job) -> dict[str, Any]:
     return {
         "lang": LANGUAGES[tag], "tag": tag, "t": strings, "kind": job.kind, "profile": profile,
         "slug": government.slug, "meta": {k: fill(v) if isinstance(v, str) else v for k, v in text.meta.items()},
-        "name": name, "draft": text.draft,
+        "name": name, "draft": text.draft or facts.draft,
         "colours": colours,
         "intro": {"title": fill(intro.title), "html": md(intro.body)},
         "themes": themes, "key_figures": [figure(k) for k in facts.key_figures], "partners": partners,

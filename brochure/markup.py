@@ -45,7 +45,7 @@ def check_markdown(config: Config, text_path: Path, body: str, first_line: int, 
             elif not target.startswith(ALLOWED_SCHEMES):
                 problems.add(where, f"link '{target}' is not allowed; links go to https:// or mailto: addresses")
         if tag == "ko":
-            _check_korean(line, where, problems)
+            check_korean_spacing(line, where, problems)
     return images
 
 
@@ -86,7 +86,8 @@ def _check_image(config: Config, text_path: Path, target: str, alt: str, where: 
     return Image(relative(path, config.root), width, height, where)
 
 
-def _check_korean(line: str, where: Location, problems: Problems) -> None:
+def check_korean_spacing(line: str, where: Location, problems: Problems) -> None:
+    """Korean words are separated by one space, none next to punctuation, and kept short enough to set."""
     if "  " in line.strip():
         problems.add(where, "double space between Korean words; use one space")
     bad = re.search(r" [,.)\]」”’]|[(\[「“‘] ", line)

@@ -65,6 +65,8 @@ class Facts:
     partners: tuple[Partner, ...]
     contact_name: str
     contact_email: str
+    #: Placeholders of `brochure new` remain: every page is marked as a draft.
+    draft: bool = False
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ class Renderer:
             timings["layout"] = time.perf_counter() - start
             pages = len(document.pages)
             _check_page_count(document, job, where)
+            _check_collisions(document, where)
             document.metadata.created = document.metadata.modified = date
             start = time.perf_counter()
             identifier = hashlib.sha256(seed.encode()).hexdigest()[:32].encode()
@@ -142,6 +143,28 @@ def _check_page_count(document: Any, job: Output, where: str) -> None:
     if pages % kind.multiple_of:
         raise BrochureError([Problem(Location(where), f"{pages} pages is not a multiple of {kind.multiple_of} "
                                                       "(saddle stitching); a section overflows its planned page")])
+
+
+def _check_collisions(document: Any, where: str) -> None:
+    """Blocks pinned to the page (position: absolute) must not cover flowing text: that text overflows."""
+    from weasyprint.formatting_structure.boxes import LineBox
+    problems = []
+    for number, page in enumerate(document.pages, start=1):
+        everything = list(page._page_box.descendants())
+        pinned = [box for box in everything if box.style["position"] == "absolute" and box.element_tag != "svg"]
+        inside = {id(child) for box in pinned for child in box.descendants()}
+        lines = [box for box in everything if isinstance(box, LineBox) and id(box) not in inside and box.width]
+        for box in pinned:
+            top, left, right = box.border_box_y(), box.border_box_x(), box.border_box_x() + box.border_width()
+            hidden = [line.position_y + line.height - top for line in lines
+                      if line.position_y + line.height > top + 1 and line.position_y < top + box.border_height()
+                      and line.position_x < right and line.position_x + line.width > left]
+            if hidden:
+                problems.append(Problem(Location(where), f"page {number}: text runs {max(hidden) * 0.75 / MM:.0f} mm into "
+                                                         f"the '{' '.join(box.element.get('class', '').split()[:1]) or box.element_tag}' "
+                                                         "block; shorten the texts"))
+    if problems:
+        raise BrochureError(problems)
 
 
 def _overflow_mm(pages: list[Any]) -> float:

@@ -24,7 +24,7 @@ from .model import Project
 
 if TYPE_CHECKING:
     from .preflight import Target
-from .plan import LAYOUT_FILES, Job, file_digest, plan_jobs
+from .plan import LAYOUT_FILES, Job, Stamp, file_digest, plan_jobs
 
 
 @dataclass
@@ -129,27 +129,27 @@ def target_for_kit(config: Config, kit: Any) -> Target:
     return Target(f"{config.output_dir.name}/{kit.name}", kit.kind, kit.profile, None, config.page_mm, budget)
 
 
-def stale_jobs(project: Project, jobs: list[Job], force: bool) -> tuple[list[tuple[Job, str]], list[tuple[Job, str, str]]]:
-    """Split jobs into fresh ones and stale ones (with the reason)."""
+def stale_jobs(project: Project, jobs: list[Job], force: bool) -> tuple[list[tuple[Job, Stamp]], list[tuple[Job, Stamp, str]]]:
+    """Split jobs into fresh ones and stale ones (with the reason: which inputs changed)."""
     dist = project.config.output_dir
     built = read_manifest(dist)
     digests: dict[Path, str] = {}
     fresh, stale = [], []
     for job in jobs:
-        key = job.key(project, digests)
+        stamp = job.stamp(project, digests)
         previous = built.get(job.name)
         if force:
             reason = "--force"
         elif previous is None or not (dist / job.name).is_file():
             reason = "never built"
-        elif previous.get("key") != key:
-            reason = "inputs changed"
+        elif previous.get("key") != stamp.key:
+            reason = "changed: " + ", ".join(stamp.changes(previous.get("inputs") or {}))
         elif file_digest(dist / job.name, {}) != previous["sha256"]:
             reason = "output file was modified"
         else:
-            fresh.append((job, key))
+            fresh.append((job, stamp))
             continue
-        stale.append((job, key, reason))
+        stale.append((job, stamp, reason))
     return fresh, stale
 
 
@@ -201,27 +201,27 @@ class BuildFailed(BrochureError):
         super().__init__(report.problems)
 
 
-def _render_all(project: Project, stale: list[tuple[Job, str, str]], entries: dict[str, dict[str, Any]],
+def _render_all(project: Project, stale: list[tuple[Job, Stamp, str]], entries: dict[str, dict[str, Any]],
                 report: BuildReport, keep_going: bool, workers: int, progress: Progress) -> None:
     dist = project.config.output_dir
     context = get_context("fork")
     with ProcessPoolExecutor(max_workers=min(workers, len(stale)), mp_context=context,
                              initializer=_init_worker, initargs=(project.config,)) as pool:
-        pending: dict[Future[Any], tuple[Job, str]] = {}
+        pending: dict[Future[Any], tuple[Job, Stamp]] = {}
         queue = list(stale)
         failed = False
 
         def submit() -> None:
             while queue and len(pending) < workers * 2 and not failed:
-                job, key, _ = queue.pop(0)
-                pending[pool.submit(render_job, project, job, key)] = (job, key)
+                job, stamp, _ = queue.pop(0)
+                pending[pool.submit(render_job, project, job, stamp.key)] = (job, stamp)
                 progress("start", job.name, None)
 
         submit()
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                job, key = pending.pop(future)
+                job, stamp = pending.pop(future)
                 outcome, data, timings = future.result()
                 for stage, seconds in timings.items():
                     report.add_time(stage, seconds)
@@ -229,8 +229,9 @@ def _render_all(project: Project, stale: list[tuple[Job, str, str]], entries: di
                     if entries.pop(job.name, None) is not None:
                         write_manifest(dist, entries)  # never list a file while it is being replaced
                     write_atomic(dist / job.name, data)
-                    entries[job.name] = entry(job.name, data, outcome.pages, key, government=job.government,
-                                              language=job.language, kind=job.kind, profile=job.profile, event=None)
+                    entries[job.name] = entry(job.name, data, outcome.pages, stamp.key, government=job.government,
+                                              language=job.language, kind=job.kind, profile=job.profile, event=None,
+                                              inputs=stamp.inputs)
                     write_manifest(dist, entries)
                 report.outcomes.append(outcome)
                 progress(outcome.status, job.name, outcome)

@@ -65,15 +65,36 @@ class Job:
             files.append(project.config.icc_profile)
         return files
 
-    def key(self, project: Project, digests: dict[Path, str]) -> str:
-        """sha256 over the inputs' contents, the settings that shape the output and our version."""
+    def stamp(self, project: Project, digests: dict[Path, str]) -> Stamp:
+        """What the output is made from: the inputs' digests, the settings that shape it and our code."""
         config = project.config
-        settings = (code_version(), self, PROFILES[self.profile], KINDS[self.kind], LANGUAGES[self.language],
-                    config.page_size, config.crop_marks, config.title, config.source_date_epoch)
-        digest = hashlib.sha256(repr(settings).encode())
+        printing = (config.crop_marks,) if self.profile == "print" else ()
+        settings = (self, PROFILES[self.profile], KINDS[self.kind], LANGUAGES[self.language], config.page_size,
+                    config.title, config.source_date_epoch, *printing)
+        inputs = {"code": code_version(), "settings": hashlib.sha256(repr(settings).encode()).hexdigest()[:16]}
         for path in self.inputs(project):
-            digest.update(path.name.encode() + file_digest(path, digests).encode())
-        return digest.hexdigest()
+            name = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else "icc profile"
+            inputs[name] = file_digest(path, digests)[:16]
+        return Stamp(inputs)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """An output's inputs by name (files, settings, code) with their digests; `key` sums them up."""
+
+    inputs: dict[str, str]
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(repr(sorted(self.inputs.items())).encode()).hexdigest()
+
+    def changes(self, previous: dict[str, str]) -> list[str]:
+        """Names of the inputs that differ from a previous stamp's."""
+        return sorted(name for name in self.inputs.keys() | previous.keys() if self.inputs.get(name) != previous.get(name))
+
+
+#: Modules that never change what a PDF contains: editing them rebuilds nothing.
+NOT_SHAPING_OUTPUT = {"cli", "progress", "status", "watch", "serve", "doctor", "scaffold", "__main__"}
 
 
 @functools.cache
@@ -81,7 +102,8 @@ def code_version() -> str:
     """The package version plus a digest of its modules: a change to the code is a change to every output."""
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
+        if path.stem not in NOT_SHAPING_OUTPUT:
+            digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 

@@ -64,6 +64,32 @@ def kit_key(project: Project, kit: KitJob, entries: dict[str, dict[str, Any]]) -
     return digest.hexdigest()
 
 
+def kit_staleness(project: Project, kit: KitJob, entries: dict[str, dict[str, Any]], key: str) -> str | None:
+    """Why a kit must be rebuilt, or None when its PDF and bundle are up to date."""
+    dist = project.config.output_dir
+    if kit.name not in entries or not (dist / kit.name).is_file() or not (dist / kit.bundle_name).is_file():
+        return "never built"
+    if entries[kit.name].get("key") != key:
+        return "changed: its documents, the event file or the press-kit layout"
+    return None
+
+
+def stale_kits(project: Project, stale_documents: set[str]) -> list[tuple[KitJob, str]]:
+    """Every press kit a build would make again, with the reason; `stale_documents` are about to change."""
+    from .manifest import read_manifest
+    entries = read_manifest(project.config.output_dir)
+    found = []
+    for event in project.events.values():
+        for profile in PROFILES:
+            kit = KitJob(event.slug, profile)
+            changing = [job.name for job in part_jobs(event, profile) if job.name in stale_documents]
+            reason = (f"{len(changing)} of its documents will be rebuilt" if changing
+                      else kit_staleness(project, kit, entries, kit_key(project, kit, entries)))
+            if reason:
+                found.append((kit, reason))
+    return found
+
+
 def part_title(project: Project, job: Job, language: str) -> str:
     strings = project.strings[language]
     tongue = Locale.parse(LANGUAGES[job.language].locale).get_display_name(LANGUAGES[language].locale) or job.language
@@ -224,8 +250,8 @@ def build_presskits(project: Project, profiles: tuple[str, ...], entries: dict[s
             if any(job.name not in entries for job in jobs):
                 continue  # a part failed; its problem is already reported
             key = kit_key(project, kit, entries)
-            previous = entries.get(kit.name, {})
-            if not force and previous.get("key") == key and (dist / kit.name).is_file() and (dist / kit.bundle_name).is_file():
+            if not force and kit_staleness(project, kit, entries, key) is None:
+                previous = entries[kit.name]
                 report.outcomes.append(Outcome(kit.name, "fresh", previous["pages"], previous["bytes"]))
                 continue
             start = time.perf_counter()

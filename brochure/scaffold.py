@@ -11,7 +11,7 @@ from .manifest import write_atomic
 
 FACTS = """\
 # Facts about {name}: language-neutral, written once; texts refer to figures as {{figure_id}}.
-# Every field is required unless marked optional. Replace each [[TODO …]] and example value.
+# Every field is required unless marked optional. Replace each placeholder in double brackets and each example value.
 
 # Official website (https:// only); shown on the back cover and in the screen PDFs as a link.
 website: https://example.org
@@ -57,7 +57,7 @@ contact:
 
 TEXT = """\
 ---
-# Short strings of the {language} edition. Replace every [[TODO …]]; {{figure_id}} inserts a figure.
+# Short strings of the {language} edition. Replace every placeholder in double brackets; {{figure_id}} inserts a figure.
 name: "[[TODO official name of the government]]"
 short_name: "[[TODO short name]]"
 tagline: "[[TODO one-line tagline]]"

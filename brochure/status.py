@@ -32,7 +32,7 @@ def source_unit(source: Text, unit: str) -> str:
         meta = {k: v for k, v in source.meta.items() if k != "translated_from"}
         return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
     section = source.section(unit)
-    return f"## {section.title}\n\n{section.body}\n"
+    return f"## {section.title}\n\n{section.body.strip()}\n"
 
 
 def stale_sections(government: Government, tag: str, source_tag: str) -> list[tuple[str, str]]:
@@ -60,8 +60,9 @@ def lagging_translations(project: Project) -> list[Problem]:
                 continue
             lines = {s.id: s.line for s in text.sections}
             for unit, state in stale_sections(government, tag, config.source_language):
+                why = "the source changed" if state == "stale" else "not yet reviewed against the source"
                 problems.append(Problem(Location(text.path, lines.get(unit, 1)),
-                                        f"{state} translation of '{unit}': the {config.source_language} source changed; "
+                                        f"{state} translation of '{unit}': {why} ({config.source_language}); "
                                         f"update it, then run `brochure review {government.slug} {tag} {unit}`"))
     return problems
 
@@ -111,8 +112,10 @@ def report_status(config: Config) -> list[str]:
     from .pipeline import stale_jobs
     project = load_project(config)
     fresh, stale = stale_jobs(project, plan_jobs(config), force=False)
+    from .presskit import stale_kits
     lines = [f"rebuild {job.name}: {reason}" for job, _, reason in stale]
-    lines.append(f"{len(stale)} to rebuild, {len(fresh)} up to date.")
+    lines += [f"rebuild {kit.name}: {reason}" for kit, reason in stale_kits(project, {job.name for job, _, _ in stale})]
+    lines.append(f"{len(lines)} to rebuild, {len(fresh)} documents up to date.")
     for government in project.governments.values():
         for tag in config.languages:
             if tag == config.source_language or config.source_language not in government.texts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PIL import Image
@@ -96,3 +97,14 @@ def test_the_print_shop_profile_replaces_the_output_intent(project: Path, tmp_pa
     rgb.write_bytes((project / "assets/icc/ISOcoated_v2_300_bas.icc").read_bytes()[:16] + b"RGB " + bytes(200))
     refused = run(project, "build", "--icc-profile", str(rgb))
     assert refused.exit_code == 1 and f"--icc-profile: '{rgb}' is not a CMYK ICC profile" in refused.output
+
+
+def test_text_running_under_a_pinned_block_is_an_overflow_error(project: Path) -> None:
+    text = project / "content/sejong/en.md"
+    filler = "a sentence that keeps the summary going, " * 20
+    text.write_text(text.read_text().replace("Sejong Creative Village joins agrotechnology with ICT;",
+                                             "Sejong Creative Village joins agrotechnology with ICT; " + filler, 1))
+    result = run(project, "build", "--lang", "en", "--profile", "screen", "--government", "sejong")
+    assert result.exit_code == 1
+    assert re.search(r"dist/screen/sejong/sejong-factsheet-en\.pdf: page 1: text runs \d+ mm into the 'bottom' block; "
+                     r"shorten the texts", result.output)

@@ -31,7 +31,7 @@ def test_build_warns_about_stale_translations_and_fails_on_them_with_strict(proj
     source.write_text(source.read_text().replace("We developed Sejong Creative Village", "We built Sejong Creative Village"))
     line = next(n for n, text in enumerate((project / "content/sejong/ja.md").read_text().split("\n"), 1)
                 if "{#local-food}" in text)
-    expected = (f"content/sejong/ja.md:{line}: stale translation of 'local-food': the en source changed; "
+    expected = (f"content/sejong/ja.md:{line}: stale translation of 'local-food': the source changed (en); "
                 "update it, then run `brochure review sejong ja local-food`")
     strict = run(project, "build", "--strict", "--lang", "ja", "--profile", "screen")
     assert strict.exit_code == 1 and expected in strict.output
