@@ -34,7 +34,7 @@ def _fail(error: BrochureError, building: bool = False) -> None:
     from .errors import UsageProblem
     for problem in error.problems:
         click.echo(str(problem), err=True)
-    note = "; no file of a failed document was overwritten" if building else ""
+    note = "; no file of a failed document was overwritten" if building and not isinstance(error, UsageProblem) else ""
     click.echo(f"{len(error.problems)} problem(s){note}.", err=True)
     sys.exit(2 if isinstance(error, UsageProblem) else 1)
 

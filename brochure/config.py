@@ -88,12 +88,15 @@ def load_config(root: Path | str = ".", icc_profile: str | None = None) -> Confi
         else:
             budgets[kind] = kb * 1024
     profile_path = Path(icc_profile).resolve() if icc_profile else root / (raw["icc_profile"] or "")
-    where = Location("--icc-profile") if icc_profile else doc.at("icc_profile")
+    option = Problems()  # a wrong --icc-profile is a usage error, a wrong setting a content error
+    where, found = (Location("--icc-profile"), option) if icc_profile else (doc.at("icc_profile"), problems)
     if not profile_path.is_file():
-        problems.add(where, f"ICC profile '{profile_path}' not found; give the path of a CMYK output profile")
+        found.add(where, f"ICC profile '{profile_path}' not found; give the path of a CMYK output profile")
     elif profile_path.read_bytes()[16:20] != b"CMYK":
-        problems.add(where, f"'{relative(profile_path, root)}' is not a CMYK ICC profile")
+        found.add(where, f"'{relative(profile_path, root)}' is not a CMYK ICC profile")
     problems.raise_if_any()
+    if option:
+        raise UsageProblem(option.items)
     slugs = tuple(str(g) for g in raw["governments"])
     return Config(root=root, title=raw["title"], source_language=raw["source_language"], languages=languages,
                   governments=slugs, page_size=raw["page_size"],

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .content import load_project
-from .errors import BrochureError, Location, Problem
+from .errors import BrochureError, Location, Problem, UsageProblem
 from .manifest import entry, read_manifest, write_atomic, write_manifest
 from .model import Project
 
@@ -113,7 +113,7 @@ def _narrow_to_events(project: Project, events: tuple[str, ...]) -> tuple[Config
     """The project restricted to the governments and languages the named events need."""
     unknown = [e for e in events if e not in project.events]
     if unknown:
-        raise BrochureError([Problem(Location(f"events/{e}.yaml"), "no such event; events: "
+        raise UsageProblem([Problem(Location(f"events/{e}.yaml"), "no such event; events: "
                                      + ", ".join(sorted(project.events))) for e in unknown])
     parts = [part for slug in events for part in project.events[slug].parts]
     config = replace(project.config,
@@ -183,6 +183,7 @@ def build(config: Config, profiles: tuple[str, ...] = (), force: bool = False, k
             item = entries[job.name]
             report.outcomes.append(Outcome(job.name, "fresh", item["pages"], item["bytes"]))
             progress("fresh", job.name, report.outcomes[-1])
+        progress("plan", str(len(stale)), None)
         if stale:
             _render_all(project, stale, entries, report, keep_going, jobs or os.cpu_count() or 1, progress)
         if not report.problems or keep_going:

@@ -53,7 +53,8 @@ def kit_key(project: Project, kit: KitJob, entries: dict[str, dict[str, Any]]) -
     root = project.config.root
     event = project.events[kit.event]
     digests: dict[Any, str] = {}
-    digest = hashlib.sha256(repr((code_version(), kit, PROFILES[kit.profile], project.config.crop_marks)).encode())
+    printing = (project.config.crop_marks,) if kit.profile == "print" else ()
+    digest = hashlib.sha256(repr((code_version(), kit, PROFILES[kit.profile], *printing)).encode())
     for path in (root / event.path, root / "layouts" / "presskit.html", root / "layouts" / "presskit.css",
                  root / "layouts" / "bundle-index.html", root / "layouts" / "strings" / f"{event.language}.yaml"):
         digest.update(file_digest(path, digests).encode())
@@ -74,12 +75,21 @@ def kit_staleness(project: Project, kit: KitJob, entries: dict[str, dict[str, An
     return None
 
 
-def stale_kits(project: Project, stale_documents: set[str]) -> list[tuple[KitJob, str]]:
-    """Every press kit a build would make again, with the reason; `stale_documents` are about to change."""
+def selected_events(project: Project) -> list[Event]:
+    """The events whose documents all lie within the selected governments and languages."""
+    config = project.config
+    return [event for event in project.events.values()
+            if all(p.language in config.languages and p.government in config.governments for p in event.parts)]
+
+
+def stale_kits(project: Project, stale_documents: set[str]) -> tuple[list[tuple[KitJob, str]], int]:
+    """The press kits a build would make again, with the reason, and how many are up to date;
+    `stale_documents` are about to change."""
     from .manifest import read_manifest
     entries = read_manifest(project.config.output_dir)
     found = []
-    for event in project.events.values():
+    fresh = 0
+    for event in selected_events(project):
         for profile in PROFILES:
             kit = KitJob(event.slug, profile)
             changing = [job.name for job in part_jobs(event, profile) if job.name in stale_documents]
@@ -87,7 +97,9 @@ def stale_kits(project: Project, stale_documents: set[str]) -> list[tuple[KitJob
                       else kit_staleness(project, kit, entries, kit_key(project, kit, entries)))
             if reason:
                 found.append((kit, reason))
-    return found
+            else:
+                fresh += 1
+    return found, fresh
 
 
 def part_title(project: Project, job: Job, language: str) -> str:
@@ -241,9 +253,7 @@ def build_presskits(project: Project, profiles: tuple[str, ...], entries: dict[s
     """Assemble every stale kit whose parts are all selected and built; write the PDF and the bundle."""
     config = project.config
     dist = config.output_dir
-    for event in project.events.values():
-        if not all(p.language in config.languages and p.government in config.governments for p in event.parts):
-            continue
+    for event in selected_events(project):
         for profile in profiles or tuple(PROFILES):
             kit = KitJob(event.slug, profile)
             jobs = part_jobs(event, profile)

@@ -16,12 +16,17 @@ class Display:
         self.started = time.perf_counter()
         self.running: list[str] = []
         self.done = 0
+        self.begun = 0
         self.total = 0
 
     def update(self, event: str, name: str, outcome: Outcome | None) -> None:
+        if event == "plan":  # how many documents will be rendered; press kits join when they start
+            self.total = int(name)
+            return
         if event == "start":
             self.running.append(name)
-            self.total += 1
+            self.begun += 1
+            self.total = max(self.total, self.begun)
             return
         if name in self.running:
             self.running.remove(name)
@@ -30,7 +35,7 @@ class Display:
             return
         elapsed = time.perf_counter() - self.started
         if self.live:
-            doing = ", ".join(n.rsplit("/", 1)[-1] for n in self.running[:2]) or "-"
+            doing = ", ".join(f"{n.split('/', 1)[0]}:{n.rsplit('/', 1)[-1]}" for n in self.running[:2]) or "-"
             sys.stderr.write(f"\r\033[K[{self.done}/{self.total}] {elapsed:5.1f}s  now: {doing}")
             sys.stderr.flush()
         else:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from .config import CONFIG_FILE, Config
-from .errors import BrochureError, Location, Problem
+from .errors import BrochureError, Location, Problem, UsageProblem
 from .manifest import write_atomic
 
 FACTS = """\
@@ -100,10 +100,10 @@ contact:
 def new_government(config: Config, slug: str) -> list[Path]:
     """Write content/<slug>/ and add the slug to brochure.yml; refuse to overwrite anything."""
     if not re.fullmatch(r"[a-z][a-z0-9-]{1,40}", slug):
-        raise BrochureError([Problem(Location(slug), "a government's name is lowercase letters, digits and hyphens")])
+        raise UsageProblem([Problem(Location(slug), "a government's name is lowercase letters, digits and hyphens")])
     folder = config.root / "content" / slug
     if folder.exists() or slug in config.all_governments:
-        raise BrochureError([Problem(Location(f"content/{slug}"), "already exists; choose another name")])
+        raise UsageProblem([Problem(Location(f"content/{slug}"), "already exists; choose another name")])
     written = [folder / "facts.yaml"]
     write_atomic(folder / "facts.yaml", FACTS.format(name=slug).encode())
     for tag in config.all_languages:

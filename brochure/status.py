@@ -12,9 +12,10 @@ import yaml
 
 from .config import Config
 from .content import load_project
-from .errors import BrochureError, Location, Problem
+from .errors import Location, Problem, UsageProblem
 from .model import Government, Project, Text
 from .plan import plan_jobs
+from .sourcemap import suggest
 
 FRONT = "front-matter"
 SNAPSHOTS = ".sources"
@@ -80,15 +81,16 @@ def source_change(root: Path, government: Government, text: Text, unit: str, sou
 
 def review(config: Config, slug: str, tag: str, units: tuple[str, ...] = ()) -> list[str]:
     """Record that a translation (or some of its units) matches the current source."""
-    project = load_project(config)
+    from .config import select
     if tag == config.source_language:
-        raise BrochureError([Problem(Location(f"content/{slug}/{tag}.md"), "the source text needs no review")])
+        raise UsageProblem([Problem(Location(f"content/{slug}/{tag}.md"), "the source text needs no review")])
+    project = load_project(select(config, (tag,), (slug,)))
     government = project.governments[slug]
     source, text = government.texts[config.source_language], government.texts[tag]
     digests = source_digests(source)
     unknown = [u for u in units if u not in digests]
     if unknown:
-        raise BrochureError([Problem(Location(text.path), f"no section '{u}'; sections: {', '.join(digests)}") for u in unknown])
+        raise UsageProblem([Problem(Location(text.path), f"no section '{u}'{suggest(u, list(digests))}") for u in unknown])
     recorded = dict(text.translated_from)
     folder = config.root / "content" / slug / SNAPSHOTS
     folder.mkdir(exist_ok=True)
@@ -113,9 +115,10 @@ def report_status(config: Config) -> list[str]:
     project = load_project(config)
     fresh, stale = stale_jobs(project, plan_jobs(config), force=False)
     from .presskit import stale_kits
+    kits, fresh_kits = stale_kits(project, {job.name for job, _, _ in stale})
     lines = [f"rebuild {job.name}: {reason}" for job, _, reason in stale]
-    lines += [f"rebuild {kit.name}: {reason}" for kit, reason in stale_kits(project, {job.name for job, _, _ in stale})]
-    lines.append(f"{len(lines)} to rebuild, {len(fresh)} documents up to date.")
+    lines += [f"rebuild {kit.name}: {reason}" for kit, reason in kits]
+    lines.append(f"{len(lines)} to rebuild, {len(fresh) + fresh_kits} up to date.")
     for government in project.governments.values():
         for tag in config.languages:
             if tag == config.source_language or config.source_language not in government.texts:

@@ -96,7 +96,7 @@ def test_the_print_shop_profile_replaces_the_output_intent(project: Path, tmp_pa
     rgb = tmp_path / "rgb.icc"
     rgb.write_bytes((project / "assets/icc/ISOcoated_v2_300_bas.icc").read_bytes()[:16] + b"RGB " + bytes(200))
     refused = run(project, "build", "--icc-profile", str(rgb))
-    assert refused.exit_code == 1 and f"--icc-profile: '{rgb}' is not a CMYK ICC profile" in refused.output
+    assert refused.exit_code == 2 and f"--icc-profile: '{rgb}' is not a CMYK ICC profile" in refused.output
 
 
 def test_text_running_under_a_pinned_block_is_an_overflow_error(project: Path) -> None:

@@ -28,7 +28,7 @@ def test_a_scaffolded_government_builds_at_once_marked_as_draft(project: Path) -
 
 def test_new_refuses_an_existing_government(project: Path) -> None:
     result = run(project, "new", "sejong")
-    assert result.exit_code == 1 and "content/sejong: already exists" in result.output
+    assert result.exit_code == 2 and "content/sejong: already exists" in result.output
 
 
 def fictional_variant(root: Path, slug: str, theme_ids: list[str]) -> None:
