@@ -211,11 +211,15 @@ def _render_all(project: Project, stale: list[tuple[Job, Stamp, str]], entries: 
         pending: dict[Future[Any], tuple[Job, Stamp]] = {}
         queue = list(stale)
         failed = False
+        # A worker needs one government, not the whole project: less to pickle for every document.
+        slices = {slug: replace(project, governments={slug: government}, events={})
+                  for slug, government in project.governments.items()}
+        written = time.monotonic()
 
         def submit() -> None:
             while queue and len(pending) < workers * 2 and not failed:
                 job, stamp, _ = queue.pop(0)
-                pending[pool.submit(render_job, project, job, stamp.key)] = (job, stamp)
+                pending[pool.submit(render_job, slices[job.government], job, stamp.key)] = (job, stamp)
                 progress("start", job.name, None)
 
         submit()
@@ -233,7 +237,9 @@ def _render_all(project: Project, stale: list[tuple[Job, Stamp, str]], entries: 
                     entries[job.name] = entry(job.name, data, outcome.pages, stamp.key, government=job.government,
                                               language=job.language, kind=job.kind, profile=job.profile, event=None,
                                               inputs=stamp.inputs)
-                    write_manifest(dist, entries)
+                    if time.monotonic() - written > 0.5:  # a large build rewrites its manifest twice a second
+                        write_manifest(dist, entries)
+                        written = time.monotonic()
                 report.outcomes.append(outcome)
                 progress(outcome.status, job.name, outcome)
                 if outcome.problems and not keep_going:
@@ -243,6 +249,7 @@ def _render_all(project: Project, stale: list[tuple[Job, Stamp, str]], entries: 
                     future.cancel()
                 queue.clear()
             submit()
+    write_manifest(dist, entries)
 
 
 _renderer: Any = None
