@@ -10,6 +10,7 @@ whole list again in the same process (warm caches).
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -17,7 +18,6 @@ import time
 from pathlib import Path
 
 START = time.perf_counter()
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> None:
@@ -36,7 +36,12 @@ def main() -> None:
     result["import_s"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    fetcher = ProjectFetcher(root, {"output-intent.icc": Path(spec["icc"]).read_bytes()})
+    icc = Path(spec["icc"]).read_bytes()
+    # The fetcher serves the output-intent profile from memory; its constructor changed over time.
+    if "icc_profile" in inspect.signature(ProjectFetcher).parameters:
+        fetcher = ProjectFetcher(root, icc)
+    else:
+        fetcher = ProjectFetcher(root, {"output-intent.icc": icc})
     font_config = FontConfiguration()
     sheets = {name: weasyprint.CSS(filename=str(root / "layouts" / name), url_fetcher=fetcher, font_config=font_config)
               for job in spec["jobs"] for name in job["stylesheets"]}

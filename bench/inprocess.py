@@ -13,8 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from common import change_one_sentence  # noqa: E402
 
 from brochure.config import load_config  # noqa: E402
