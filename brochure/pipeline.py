@@ -24,7 +24,7 @@ from .model import Project
 
 if TYPE_CHECKING:
     from .preflight import Target
-from .plan import LAYOUT_FILES, Job, Stamp, file_digest, plan_jobs
+from .plan import LAYOUT_FILES, Job, Stamp, file_digest, kits_to_build, plan_jobs
 
 
 @dataclass
@@ -187,8 +187,12 @@ def build(config: Config, profiles: tuple[str, ...] = (), force: bool = False, k
         if stale:
             _render_all(project, stale, entries, report, keep_going, jobs or os.cpu_count() or 1, progress)
         if not report.problems or keep_going:
-            from .presskit import build_presskits
-            build_presskits(project, profiles, entries, report, force, progress, _local_renderer(config))
+            todo, fresh_kits = kits_to_build(project, profiles, entries, force)
+            report.outcomes += [Outcome(kit.name, "fresh", entries[kit.name]["pages"], entries[kit.name]["bytes"])
+                                for kit in fresh_kits]
+            if todo:  # assembling needs pikepdf, and a renderer for the front matter
+                from .presskit import build_presskits
+                build_presskits(project, todo, entries, report, progress, _local_renderer(config))
     if report.problems:
         raise BuildFailed(report)
     return report

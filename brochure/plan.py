@@ -6,12 +6,13 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from . import __version__
 from .config import Config
 from .languages import LANGUAGES
-from .model import Project
+from .manifest import read_manifest
+from .model import Event, Project
 from .profiles import KINDS, PROFILES
 
 #: Layout files each kind of document reads; a change to one rebuilds only the kinds that use it.
@@ -121,3 +122,94 @@ def plan_jobs(config: Config, profiles: tuple[str, ...] = ()) -> list[Job]:
             for government in config.governments
             for language in config.languages
             for kind in KINDS]
+
+
+@dataclass(frozen=True)
+class KitJob:
+    """One press kit of an event in one profile, and the bundle of its single files."""
+
+    event: str
+    profile: str
+    kind: str = "presskit"
+
+    @property
+    def name(self) -> str:
+        return f"{self.profile}/presskits/{self.event}-presskit.pdf"
+
+    @property
+    def bundle_name(self) -> str:
+        return f"{self.profile}/presskits/{self.event}-bundle.zip"
+
+
+def part_jobs(event: Event, profile: str) -> list[Job]:
+    return [Job(part.government, part.language, part.kind, profile) for part in event.parts]
+
+
+def kit_key(project: Project, kit: KitJob, entries: dict[str, dict[str, Any]]) -> str:
+    """sha256 over the event file, the front-matter layout, the parts' checksums and our version."""
+    root = project.config.root
+    event = project.events[kit.event]
+    digests: dict[Any, str] = {}
+    printing = (project.config.crop_marks,) if kit.profile == "print" else ()
+    digest = hashlib.sha256(repr((code_version(), kit, PROFILES[kit.profile], *printing)).encode())
+    for path in (root / event.path, root / "layouts" / "presskit.html", root / "layouts" / "presskit.css",
+                 root / "layouts" / "bundle-index.html", root / "layouts" / "strings" / f"{event.language}.yaml"):
+        digest.update(file_digest(path, digests).encode())
+    if kit.profile == "print":
+        digest.update(file_digest(project.config.icc_profile, digests).encode())
+    for job in part_jobs(event, kit.profile):
+        digest.update(entries.get(job.name, {}).get("sha256", "missing").encode())
+    return digest.hexdigest()
+
+
+def kit_staleness(project: Project, kit: KitJob, entries: dict[str, dict[str, Any]], key: str) -> str | None:
+    """Why a kit must be rebuilt, or None when its PDF and bundle are up to date."""
+    dist = project.config.output_dir
+    if kit.name not in entries or not (dist / kit.name).is_file() or not (dist / kit.bundle_name).is_file():
+        return "never built"
+    if entries[kit.name].get("key") != key:
+        return "changed: its documents, the event file or the press-kit layout"
+    return None
+
+
+def selected_events(project: Project) -> list[Event]:
+    """The events whose documents all lie within the selected governments and languages."""
+    config = project.config
+    return [event for event in project.events.values()
+            if all(p.language in config.languages and p.government in config.governments for p in event.parts)]
+
+
+def stale_kits(project: Project, stale_documents: set[str]) -> tuple[list[tuple[KitJob, str]], int]:
+    """The press kits a build would make again, with the reason, and how many are up to date;
+    `stale_documents` are about to change."""
+    entries = read_manifest(project.config.output_dir)
+    found = []
+    fresh = 0
+    for event in selected_events(project):
+        for profile in PROFILES:
+            kit = KitJob(event.slug, profile)
+            changing = [job.name for job in part_jobs(event, profile) if job.name in stale_documents]
+            reason = (f"{len(changing)} of its documents will be rebuilt" if changing
+                      else kit_staleness(project, kit, entries, kit_key(project, kit, entries)))
+            if reason:
+                found.append((kit, reason))
+            else:
+                fresh += 1
+    return found, fresh
+
+
+def kits_to_build(project: Project, profiles: tuple[str, ...], entries: dict[str, dict[str, Any]],
+                  force: bool) -> tuple[list[tuple[KitJob, str]], list[KitJob]]:
+    """Stale kits with their keys, and fresh kits; a kit waits while one of its documents is missing."""
+    todo, fresh = [], []
+    for event in selected_events(project):
+        for profile in profiles or tuple(PROFILES):
+            kit = KitJob(event.slug, profile)
+            if any(job.name not in entries for job in part_jobs(event, profile)):
+                continue  # a document failed; its problem is already reported
+            key = kit_key(project, kit, entries)
+            if force or kit_staleness(project, kit, entries, key):
+                todo.append((kit, key))
+            else:
+                fresh.append(kit)
+    return todo, fresh

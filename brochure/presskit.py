@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import pikepdf
@@ -18,88 +16,13 @@ from .languages import LANGUAGES
 from .manifest import entry, write_atomic, write_manifest
 from .model import Colour, Event, Project
 from .pipeline import Outcome, document_date, target_for_kit
-from .plan import Job, code_version, file_digest
+from .plan import Job, KitJob, part_jobs
 from .preflight import check_pdf
 from .profiles import PROFILES
 
 #: The organiser's neutral palette for covers that belong to no single government.
 KIT_COLOURS = {"primary": ((85, 60, 20, 45), "#22364f"), "accent": ((0, 38, 96, 0), "#f7a823"),
                "tint": ((10, 5, 0, 0), "#e4ecf5")}
-
-
-@dataclass(frozen=True)
-class KitJob:
-    """One press kit of an event in one profile, and the bundle of its single files."""
-
-    event: str
-    profile: str
-    kind: str = "presskit"
-
-    @property
-    def name(self) -> str:
-        return f"{self.profile}/presskits/{self.event}-presskit.pdf"
-
-    @property
-    def bundle_name(self) -> str:
-        return f"{self.profile}/presskits/{self.event}-bundle.zip"
-
-
-def part_jobs(event: Event, profile: str) -> list[Job]:
-    return [Job(part.government, part.language, part.kind, profile) for part in event.parts]
-
-
-def kit_key(project: Project, kit: KitJob, entries: dict[str, dict[str, Any]]) -> str:
-    """sha256 over the event file, the front-matter layout, the parts' checksums and our version."""
-    root = project.config.root
-    event = project.events[kit.event]
-    digests: dict[Any, str] = {}
-    printing = (project.config.crop_marks,) if kit.profile == "print" else ()
-    digest = hashlib.sha256(repr((code_version(), kit, PROFILES[kit.profile], *printing)).encode())
-    for path in (root / event.path, root / "layouts" / "presskit.html", root / "layouts" / "presskit.css",
-                 root / "layouts" / "bundle-index.html", root / "layouts" / "strings" / f"{event.language}.yaml"):
-        digest.update(file_digest(path, digests).encode())
-    if kit.profile == "print":
-        digest.update(file_digest(project.config.icc_profile, digests).encode())
-    for job in part_jobs(event, kit.profile):
-        digest.update(entries.get(job.name, {}).get("sha256", "missing").encode())
-    return digest.hexdigest()
-
-
-def kit_staleness(project: Project, kit: KitJob, entries: dict[str, dict[str, Any]], key: str) -> str | None:
-    """Why a kit must be rebuilt, or None when its PDF and bundle are up to date."""
-    dist = project.config.output_dir
-    if kit.name not in entries or not (dist / kit.name).is_file() or not (dist / kit.bundle_name).is_file():
-        return "never built"
-    if entries[kit.name].get("key") != key:
-        return "changed: its documents, the event file or the press-kit layout"
-    return None
-
-
-def selected_events(project: Project) -> list[Event]:
-    """The events whose documents all lie within the selected governments and languages."""
-    config = project.config
-    return [event for event in project.events.values()
-            if all(p.language in config.languages and p.government in config.governments for p in event.parts)]
-
-
-def stale_kits(project: Project, stale_documents: set[str]) -> tuple[list[tuple[KitJob, str]], int]:
-    """The press kits a build would make again, with the reason, and how many are up to date;
-    `stale_documents` are about to change."""
-    from .manifest import read_manifest
-    entries = read_manifest(project.config.output_dir)
-    found = []
-    fresh = 0
-    for event in selected_events(project):
-        for profile in PROFILES:
-            kit = KitJob(event.slug, profile)
-            changing = [job.name for job in part_jobs(event, profile) if job.name in stale_documents]
-            reason = (f"{len(changing)} of its documents will be rebuilt" if changing
-                      else kit_staleness(project, kit, entries, kit_key(project, kit, entries)))
-            if reason:
-                found.append((kit, reason))
-            else:
-                fresh += 1
-    return found, fresh
 
 
 def part_title(project: Project, job: Job, language: str) -> str:
@@ -248,46 +171,39 @@ def _children(kids: Any) -> list[Any]:
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def build_presskits(project: Project, profiles: tuple[str, ...], entries: dict[str, dict[str, Any]], report: Any,
-                    force: bool, progress: Any, renderer: Any) -> None:
-    """Assemble every stale kit whose parts are all selected and built; write the PDF and the bundle."""
+def build_presskits(project: Project, todo: list[tuple[KitJob, str]], entries: dict[str, dict[str, Any]],
+                    report: Any, progress: Any, renderer: Any) -> None:
+    """Assemble each kit of `todo` (with its key); write the PDF and the bundle."""
     config = project.config
     dist = config.output_dir
-    for event in selected_events(project):
-        for profile in profiles or tuple(PROFILES):
-            kit = KitJob(event.slug, profile)
-            jobs = part_jobs(event, profile)
-            if any(job.name not in entries for job in jobs):
-                continue  # a part failed; its problem is already reported
-            key = kit_key(project, kit, entries)
-            if not force and kit_staleness(project, kit, entries, key) is None:
-                previous = entries[kit.name]
-                report.outcomes.append(Outcome(kit.name, "fresh", previous["pages"], previous["bytes"]))
-                continue
-            start = time.perf_counter()
-            progress("start", kit.name, None)
-            try:
-                data, pages = _make_kit(project, kit, entries, key, renderer)
-                problems = [p for p in check_pdf(data, target_for_kit(config, kit)) if "warning:" not in p.message]
-                bundle = make_bundle(project, kit, jobs, entries, document_date(project, None))
-            except BrochureError as error:
-                data, pages, bundle, problems = b"", 0, b"", error.problems
-            outcome = Outcome(kit.name, "failed" if problems else "built", pages, len(data),
-                              time.perf_counter() - start, problems=problems)
-            if not problems:
-                if [entries.pop(name) for name in (kit.name, kit.bundle_name) if name in entries]:
-                    write_manifest(dist, entries)  # never list a file while it is being replaced
-                write_atomic(dist / kit.name, data)
-                write_atomic(dist / kit.bundle_name, bundle)
-                entries[kit.name] = entry(kit.name, data, pages, key, government=None, language=None,
-                                          kind="presskit", profile=profile, event=event.slug)
-                entries[kit.bundle_name] = entry(kit.bundle_name, bundle, sum(entries[j.name]["pages"] for j in jobs),
-                                                 key, government=None, language=None, kind="bundle", profile=profile,
-                                                 event=event.slug)
-                write_manifest(dist, entries)
-            report.outcomes.append(outcome)
-            report.add_time("assemble", time.perf_counter() - start)
-            progress(outcome.status, kit.name, outcome)
+    for kit, key in todo:
+        event = project.events[kit.event]
+        profile = kit.profile
+        jobs = part_jobs(event, profile)
+        start = time.perf_counter()
+        progress("start", kit.name, None)
+        try:
+            data, pages = _make_kit(project, kit, entries, key, renderer)
+            problems = [p for p in check_pdf(data, target_for_kit(config, kit)) if "warning:" not in p.message]
+            bundle = make_bundle(project, kit, jobs, entries, document_date(project, None))
+        except BrochureError as error:
+            data, pages, bundle, problems = b"", 0, b"", error.problems
+        outcome = Outcome(kit.name, "failed" if problems else "built", pages, len(data),
+                          time.perf_counter() - start, problems=problems)
+        if not problems:
+            if [entries.pop(name) for name in (kit.name, kit.bundle_name) if name in entries]:
+                write_manifest(dist, entries)  # never list a file while it is being replaced
+            write_atomic(dist / kit.name, data)
+            write_atomic(dist / kit.bundle_name, bundle)
+            entries[kit.name] = entry(kit.name, data, pages, key, government=None, language=None,
+                                      kind="presskit", profile=profile, event=event.slug)
+            entries[kit.bundle_name] = entry(kit.bundle_name, bundle, sum(entries[j.name]["pages"] for j in jobs),
+                                             key, government=None, language=None, kind="bundle", profile=profile,
+                                             event=event.slug)
+            write_manifest(dist, entries)
+        report.outcomes.append(outcome)
+        report.add_time("assemble", time.perf_counter() - start)
+        progress(outcome.status, kit.name, outcome)
 
 
 def _make_kit(project: Project, kit: KitJob, entries: dict[str, dict[str, Any]], key: str, renderer: Any) -> tuple[bytes, int]:
@@ -307,4 +223,4 @@ def _make_kit(project: Project, kit: KitJob, entries: dict[str, dict[str, Any]],
     return data, front_pages + sum(pages)
 
 
-__all__ = ["KitJob", "assemble_presskit", "build_presskits", "front_matter_html"]
+__all__ = ["assemble_presskit", "build_presskits", "front_matter_html"]

@@ -114,7 +114,7 @@ def report_status(config: Config) -> list[str]:
     from .pipeline import stale_jobs
     project = load_project(config)
     fresh, stale = stale_jobs(project, plan_jobs(config), force=False)
-    from .presskit import stale_kits
+    from .plan import stale_kits
     kits, fresh_kits = stale_kits(project, {job.name for job, _, _ in stale})
     lines = [f"rebuild {job.name}: {reason}" for job, _, reason in stale]
     lines += [f"rebuild {kit.name}: {reason}" for kit, reason in kits]
