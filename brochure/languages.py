@@ -6,10 +6,6 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from babel import Locale
-from babel.dates import format_skeleton
-from babel.numbers import format_compact_decimal, format_decimal, format_percent, get_currency_name
-
 
 @dataclass(frozen=True)
 class Language:
@@ -48,6 +44,9 @@ FIGURE_KINDS = ("count", "percent", "money", "month", "year")
 
 def format_figure(kind: str, value: object, tag: str, currency: str | None = None) -> str:
     """Format one fact for a language from CLDR data; the kinds are those of facts.yaml."""
+    from babel import Locale  # imported when rendering: commands that render nothing stay quick
+    from babel.dates import format_skeleton
+    from babel.numbers import format_compact_decimal, format_decimal, format_percent, get_currency_name
     language = LANGUAGES[tag]
     locale = Locale.parse(language.locale)
     if kind == "count":
@@ -68,4 +67,5 @@ def format_figure(kind: str, value: object, tag: str, currency: str | None = Non
 
 
 def country_name(code: str, tag: str) -> str:
+    from babel import Locale
     return str(Locale.parse(LANGUAGES[tag].locale).territories.get(code, code))

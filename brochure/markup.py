@@ -6,8 +6,6 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-import markdown
-
 from .config import Config
 from .errors import Location, Problems
 from .languages import LANGUAGES
@@ -101,6 +99,7 @@ def check_korean_spacing(line: str, where: Location, problems: Problems) -> None
 
 def render_markdown(body: str, tag: str, substitute: Callable[[str], str], links: bool) -> str:
     """Markdown → HTML with figures substituted, the language's quotes, and no raw HTML."""
+    import markdown  # imported when rendering: commands that render nothing stay quick
     quotes = LANGUAGES[tag].quotes
     substitutions = dict(zip(("left-double-quote", "right-double-quote", "left-single-quote", "right-single-quote"), quotes))
     converter = markdown.Markdown(extensions=["smarty", "sane_lists"],
