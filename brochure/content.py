@@ -180,13 +180,28 @@ def _themes(config: Config, doc: YamlDoc, raw: Any, figures: dict[str, Figure], 
     themes = []
     for index, _ in enumerate(items):
         item = check_mapping(doc, ("themes", index), _THEME_FIELDS, problems, "a theme")
-        if item["icon"] and not (config.root / "assets" / "icons" / f"{item['icon']}.svg").is_file():
+        icon = config.root / "assets" / "icons" / f"{item['icon']}.svg"
+        if item["icon"] and not icon.is_file():
             icons = [p.stem for p in (config.root / "assets" / "icons").glob("*.svg")]
             problems.add(doc.at("themes", index, "icon"), f"no icon assets/icons/{item['icon']}.svg{suggest(item['icon'], icons)}")
+        elif item["icon"]:
+            _check_icon(config, icon, problems)
         if item["figure"] and item["figure"] not in figures:
             problems.add(doc.at("themes", index, "figure"), f"unknown figure '{item['figure']}'{suggest(item['figure'], list(figures))}")
         themes.append(Theme(item["id"], item["icon"], item["figure"]))
     return tuple(themes)
+
+
+SVG_REFERENCE = re.compile(r"""(?:href\s*=\s*["']|url\(\s*["']?)(?!#)([^"')\s]+)""")
+
+
+def _check_icon(config: Config, path: Path, problems: Problems) -> None:
+    """An icon is drawn inline: it must be self-contained, with no reference to another file or the network."""
+    name = relative(path, config.root)
+    for number, line in enumerate(read_text(path, config.root).split("\n"), start=1):
+        for found in SVG_REFERENCE.finditer(line):
+            problems.add(Location(name, number), f"external reference '{found[1][:60]}'; an icon must be "
+                                                 "self-contained SVG (draw it, or embed nothing)")
 
 
 def load_text(config: Config, path: Path, tag: str, facts: Facts | None) -> Text:

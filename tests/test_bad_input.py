@@ -190,6 +190,10 @@ CASES = [
                                 edit(FACTS, "  - {id: alliances, icon: globe, figure: waca_cities}\n", ""),
                                 line=lambda p: line_of(p, FACTS, "themes:")),
          FACTS + ":{line}: 2 themes; a profile has 3 to 6"),
+    Case("svg-external-reference", edit("assets/icons/globe.svg", "</svg>",
+                                        '<image href="https://example.org/x.png" width="4" height="4"/></svg>'),
+         "assets/icons/globe.svg:{line}: external reference 'https://example.org/x.png'; an icon must be "
+         "self-contained SVG (draw it, or embed nothing)"),
     Case("unknown-icon", edit(FACTS, "icon: smart-city", "icon: smart-citi"),
          FACTS + ":{line}: no icon assets/icons/smart-citi.svg (did you mean 'smart-city'?)"),
     # brochure.yml
