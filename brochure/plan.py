@@ -152,7 +152,8 @@ def kit_key(project: Project, kit: KitJob, entries: dict[str, dict[str, Any]]) -
     digests: dict[Any, str] = {}
     printing = (project.config.crop_marks,) if kit.profile == "print" else ()
     digest = hashlib.sha256(repr((code_version(), kit, PROFILES[kit.profile], *printing)).encode())
-    for path in (root / event.path, root / "layouts" / "presskit.html", root / "layouts" / "presskit.css",
+    for path in (root / event.path, root / "layouts" / "base.html", root / "layouts" / "presskit.html",
+                 root / "layouts" / "presskit.css",
                  root / "layouts" / "bundle-index.html", root / "layouts" / "strings" / f"{event.language}.yaml"):
         digest.update(file_digest(path, digests).encode())
     if kit.profile == "print":

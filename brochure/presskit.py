@@ -53,6 +53,7 @@ def front_matter_html(project: Project, kit: KitJob, pages: list[int], front_pag
     template = environment(project.config.root / "layouts").get_template("presskit.html")
     return template.render(
         event=event, profile=profile, lang=LANGUAGES[event.language], t=project.strings[event.language],
+        kind=kit.kind, draft=False, title=f"{event.name} – {project.strings[event.language]['presskit']}",
         colours={k: css_colour(Colour(cmyk, rgb), profile.cmyk) for k, (cmyk, rgb) in (KIT_COLOURS | NEUTRALS).items()},
         date=format_date(event.date, "long", locale=LANGUAGES[event.language].locale), groups=groups)
 

@@ -115,6 +115,8 @@ def test_screen_files_are_tagged_with_language_title_and_links(built: Path) -> N
         assert "mailto:mandookong1@gmail.com" in links
     reader = PdfReader(path)
     assert reader.metadata.author == "Sejong Special Self-Governing City"
+    assert reader.metadata.subject == "Sejong Special Self-Governing City gives happiness to all"
+    assert reader.metadata["/Keywords"] == "Sejong, Brochure, Meaningful Meeting with a Korean Local Government"
 
 
 def test_screen_files_fit_the_email_budgets(manifest: list[dict]) -> None:
