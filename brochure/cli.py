@@ -63,19 +63,30 @@ def main(ctx: click.Context, root: Path) -> None:
 @click.pass_context
 def build(ctx: click.Context, languages, governments, profiles, jobs, force, keep_going, icc_profile, strict) -> None:  # type: ignore[no-untyped-def]
     """Build every out-of-date PDF into dist/ and write dist/manifest.json."""
-    _run_build(lambda: _config(ctx, icc_profile, languages, governments), profiles=tuple(profiles), force=force,
-               keep_going=keep_going, jobs=jobs, strict=strict)
+    request = {"command": "build", "languages": sorted(languages), "governments": sorted(governments),
+               "profiles": sorted(profiles), "strict": strict,
+               "icc_profile": str(Path(icc_profile).resolve()) if icc_profile else None}
+    _run_build(ctx, request, lambda: _config(ctx, icc_profile, languages, governments), profiles=tuple(profiles),
+               force=force, keep_going=keep_going, jobs=jobs, strict=strict)
 
 
-def _run_build(config_factory, **options) -> None:  # type: ignore[no-untyped-def]
-    """Load the configuration and build, with progress on stderr, a summary table, and exit 1 on any problem."""
-    from .pipeline import BuildFailed
-    from .pipeline import build as run_build
+def _run_build(ctx: click.Context, request: dict[str, object], config_factory, **options) -> None:  # type: ignore[no-untyped-def]
+    """Build, with progress on stderr, a summary table, and exit 1 on any problem.
+
+    A request answered by the last clean build's record (nothing changed since) loads nothing else."""
     from .progress import Display
+    from .uptodate import recall, request_key
     started = time.perf_counter()
     display = Display(sys.stderr.isatty())
+    key = request_key(request)
+    known = None if options.get("force") else recall(ctx.obj["root"], key)
+    if known:
+        display.summary(known, time.perf_counter() - started)
+        return
+    from .pipeline import BuildFailed
+    from .pipeline import build as run_build
     try:
-        report = run_build(config_factory(), progress=display.update, **options)
+        report = run_build(config_factory(), progress=display.update, remember=key, **options)
     except BuildFailed as error:
         display.summary(error.report, time.perf_counter() - started)
         _fail(error, building=True)
@@ -150,7 +161,8 @@ def new(ctx: click.Context, slug: str) -> None:
 @click.pass_context
 def presskit(ctx: click.Context, event: str, profiles, jobs) -> None:  # type: ignore[no-untyped-def]
     """Build an event's press kit and bundle (and any of its documents that are out of date)."""
-    _run_build(lambda: _config(ctx), profiles=tuple(profiles), jobs=jobs, events=(event,))
+    _run_build(ctx, {"command": "presskit", "event": event, "profiles": sorted(profiles)}, lambda: _config(ctx),
+               profiles=tuple(profiles), jobs=jobs, events=(event,))
 
 
 def _watch_loop(ctx: click.Context, languages, governments, profiles, report, preview=lambda: None):  # type: ignore[no-untyped-def]

@@ -11,49 +11,23 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import uptodate
 from .config import Config
 from .content import load_project
 from .errors import BrochureError, Location, Problem, UsageProblem
+from .manifest import NAME as MANIFEST
 from .manifest import entry, read_manifest, write_atomic, write_manifest
 from .model import Project
+from .plan import LAYOUT_FILES, Job, Stamp, file_digest, kits_to_build, plan_jobs
+from .report import BuildReport, Outcome
 
 if TYPE_CHECKING:
     from .preflight import Target
-from .plan import LAYOUT_FILES, Job, Stamp, file_digest, kits_to_build, plan_jobs
-
-
-@dataclass
-class Outcome:
-    """What happened to one output file."""
-
-    name: str
-    status: str  # "built", "fresh" or "failed"
-    pages: int = 0
-    size: int = 0
-    seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass
-class BuildReport:
-    outcomes: list[Outcome] = field(default_factory=list)
-    #: Seconds spent per stage, summed over documents (workers included).
-    stages: dict[str, float] = field(default_factory=dict)
-    #: Problems that do not stop the build (stale translations without --strict).
-    warnings: list[Problem] = field(default_factory=list)
-
-    def add_time(self, stage: str, seconds: float) -> None:
-        self.stages[stage] = self.stages.get(stage, 0.0) + seconds
-
-    @property
-    def problems(self) -> list[Problem]:
-        return [p for outcome in self.outcomes for p in outcome.problems]
 
 
 Progress = Callable[[str, str, "Outcome | None"], None]
@@ -155,14 +129,17 @@ def stale_jobs(project: Project, jobs: list[Job], force: bool) -> tuple[list[tup
 
 def build(config: Config, profiles: tuple[str, ...] = (), force: bool = False, keep_going: bool = False,
           jobs: int | None = None, progress: Progress = _quiet, first: str | None = None,
-          events: tuple[str, ...] = (), strict: bool = False) -> BuildReport:
+          events: tuple[str, ...] = (), strict: bool = False, remember: str | None = None) -> BuildReport:
     """Build every selected document that is out of date; raise BrochureError when any fails.
 
     With `events`, only those events' documents and press kits are built. Stale translations are
-    warnings, or errors with `strict`.
+    warnings, or errors with `strict`. A clean build is recorded under the request key `remember`
+    for `uptodate.recall`, which answers a repeated request without this function.
     """
     from .status import lagging_translations
     report = BuildReport()
+    started_ns = time.time_ns()
+    inputs = uptodate.snapshot(config.root, [config.icc_profile]) if remember else {}
     start = time.perf_counter()
     project = load_project(config)
     report.warnings = lagging_translations(project)
@@ -195,6 +172,9 @@ def build(config: Config, profiles: tuple[str, ...] = (), force: bool = False, k
                 build_presskits(project, todo, entries, report, progress, _local_renderer(config))
     if report.problems:
         raise BuildFailed(report)
+    if remember:
+        outputs = [dist / name for name in read_manifest(dist)] + [dist / MANIFEST]
+        uptodate.remember(config.root, remember, inputs, started_ns, [str(config.icc_profile)], outputs, report)
     return report
 
 
@@ -344,4 +324,4 @@ def check(config: Config, preflight: bool = False) -> list[Problem]:
     return problems
 
 
-__all__ = ["BuildFailed", "BuildReport", "Outcome", "build", "check", "stale_jobs"]
+__all__ = ["BuildFailed", "build", "check", "stale_jobs"]

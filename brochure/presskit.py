@@ -15,10 +15,11 @@ from .errors import BrochureError
 from .languages import LANGUAGES
 from .manifest import entry, write_atomic, write_manifest
 from .model import Colour, Event, Project
-from .pipeline import Outcome, document_date, target_for_kit
+from .pipeline import document_date, target_for_kit
 from .plan import Job, KitJob, part_jobs
 from .preflight import check_pdf
 from .profiles import PROFILES
+from .report import Outcome
 
 #: The organiser's neutral palette for covers that belong to no single government.
 KIT_COLOURS = {"primary": ((85, 60, 20, 45), "#22364f"), "accent": ((0, 38, 96, 0), "#f7a823"),

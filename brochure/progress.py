@@ -7,7 +7,7 @@ import time
 
 import click
 
-from .pipeline import BuildReport, Outcome
+from .report import BuildReport, Outcome
 
 
 class Display:
