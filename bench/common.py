@@ -88,20 +88,20 @@ def generate_governments(root: Path, count: int, template: str = "sejong") -> li
     return slugs
 
 
-def change_one_sentence(root: Path) -> str:
-    """Edit one sentence of content/sejong/ja.md's body; returns what was done."""
-    path = root / "content" / "sejong" / "ja.md"
+def change_one_sentence(root: Path, government: str = "sejong") -> str:
+    """Edit one sentence of content/<government>/ja.md's body; returns what was done."""
+    path = root / "content" / government / "ja.md"
     text = path.read_text(encoding="utf-8")
     head, separator, body = text.partition("\n---\n")
     if SENTENCE_OLD in body:
         body = body.replace(SENTENCE_OLD, SENTENCE_NEW, 1)
-        done = f"ja.md body: '{SENTENCE_OLD}' -> '{SENTENCE_NEW}'"
+        done = f"{government}/ja.md body: '{SENTENCE_OLD}' -> '{SENTENCE_NEW}'"
     else:  # the sample text changed: prefix the first paragraph's first sentence instead
         lines = body.split("\n")
         index = next(i for i, line in enumerate(lines) if line.strip() and not line.startswith("#"))
         lines[index] = "現在、" + lines[index]
         body = "\n".join(lines)
-        done = "ja.md body: first sentence prefixed with '現在、'"
+        done = f"{government}/ja.md body: first sentence prefixed with '現在、'"
     path.write_text(head + separator + body, encoding="utf-8")
     return done
 

@@ -96,8 +96,11 @@ def brochure(root: Path, *args: str) -> list[str]:
 
 def build_cli(root: Path, *args: str, expect: dict[str, int] | None = None, rendered: int | None = None) -> dict:
     """A timed `brochure build`; `expect` checks the summary counts, `rendered` built + failed."""
-    result = run_measured(brochure(root, "build", *args), check=rendered is None)
+    result = run_measured(brochure(root, "build", "--timings", *args), check=rendered is None)
     result["counts"] = counts = summary_counts(result["stderr"])
+    stages = re.search(r"Seconds per stage, summed over workers: (.*)", result["stderr"])
+    result["stages"] = {name: float(value) for name, value in
+                        (item.split(" ") for item in stages[1].split(", ") if " " in item)} if stages else {}
     # Problems a build reports (e.g. an over-budget PDF), with government numbers folded together.
     result["problems"] = sorted({re.sub(r"gov-\d+", "gov-NN", line) for line in result["stderr"].split("\n")
                                  if line.startswith("dist/")})[:10]
@@ -117,8 +120,9 @@ def trim(result: dict) -> dict:
     return result
 
 
-def write_html(root: Path, folder: Path, languages: tuple[str, ...] = (), icc_as_file: bool = False) -> list[dict]:
-    """The final HTML of every sample job (as the pipeline renders it), one file each."""
+def write_html(root: Path, folder: Path, languages: tuple[str, ...] = (), icc_as_file: bool = False,
+               government: str | None = None, profile: str | None = None) -> list[dict]:
+    """The final HTML of every selected job (as the pipeline renders it), one file each."""
     from brochure.config import load_config
     from brochure.content import load_project
     from brochure.html import render_html
@@ -128,7 +132,8 @@ def write_html(root: Path, folder: Path, languages: tuple[str, ...] = (), icc_as
     folder.mkdir(parents=True, exist_ok=True)
     jobs = []
     for job in plan_jobs(config):
-        if languages and job.language not in languages:
+        if ((languages and job.language not in languages) or government not in (None, job.government)
+                or profile not in (None, job.profile)):
             continue
         html = render_html(project, job)
         if icc_as_file:  # the in-memory URL only ProjectFetcher serves, as a plain file URL
@@ -322,18 +327,34 @@ def large(tmp: Path, results: dict, count: int) -> None:
                               "documents": count * 10}
     template = copy_project(tmp / "large-template")
     generate_governments(template, count)
+    documents = count * 10
     for jobs in ("1", "2"):
-        log(f"large set: {count} governments, {count * 10} screen PDFs, cold --jobs {jobs}")
+        log(f"large set: {count} governments, {documents} screen PDFs, cold --jobs {jobs}")
         # --keep-going: a document that fails preflight (e.g. over its size budget) was still fully
         # rendered; the build goes on and the failures are reported in the JSON.
         def attempt(number: int, jobs: str = jobs) -> dict:
             root = copy_project(tmp / f"large-j{jobs}-{number}", source=template)
-            try:
-                return build_cli(root, "--profile", "screen", "--jobs", jobs, "--keep-going", rendered=count * 10)
-            finally:
+            run = build_cli(root, "--profile", "screen", "--jobs", jobs, "--keep-going", rendered=documents)
+            if jobs == "1":
                 shutil.rmtree(root, ignore_errors=True)
+            return run | {"root": str(root)}
         out[f"cold_jobs{jobs}"] = run = least_disturbed(attempt, f"large --jobs {jobs}")
         log(f"  {run['seconds']:.1f}s ({run['counts']}, foreign CPU {run['foreign_cpu_s']:.1f}s)")
+    root = Path(out["cold_jobs2"].pop("root"))
+    out["cold_jobs1"].pop("root")
+    log("  no-op builds (default --jobs)")
+    noops = [least_disturbed(lambda n: build_cli(root, "--profile", "screen", expect={"built": 0, "fresh": documents}),
+                             "large no-op") for _ in range(3)]
+    out["noop"] = {"median_s": statistics.median(n["seconds"] for n in noops), "runs_s": [n["seconds"] for n in noops],
+                   "max_rss_mb": max(n["max_rss_mb"] for n in noops)}
+    out["edit"] = change_one_sentence(root, "gov-01")
+    log(f"  rebuild after one sentence changed ({out['edit']})")
+    out["rebuild"] = build_cli(root, "--profile", "screen", expect={"built": 2, "fresh": documents - 2})
+    affected = write_html(root, root / ".bench" / "html-edited", (AFFECTED_LANGUAGE,), government="gov-01",
+                          profile="screen")
+    out["bare_affected"] = least_disturbed(lambda n: bare(root, affected, 1, f"bare-affected-{n}"), "bare affected")
+    out["bare_affected"]["documents"] = [j["name"] for j in affected]
+    log(f"  rebuild {out['rebuild']['seconds']:.1f}s, bare {out['bare_affected']['wall_s']:.1f}s wall")
 
 
 def ratios(results: dict) -> list[dict]:
@@ -346,7 +367,8 @@ def ratios(results: dict) -> list[dict]:
            "sample rebuild (CLI)": s["rebuild"]["max_rss_mb"],
            "sample cold, workers only (in-process)": s["inprocess_default"]["cold"]["worker_max_rss_mb"],
            "sample cold --jobs 1, worker only (in-process)": s["inprocess_jobs1"]["cold"]["worker_max_rss_mb"],
-           "large --jobs 1 (CLI)": lg["cold_jobs1"]["max_rss_mb"], "large --jobs 2 (CLI)": lg["cold_jobs2"]["max_rss_mb"]}
+           "large --jobs 1 (CLI)": lg["cold_jobs1"]["max_rss_mb"], "large --jobs 2 (CLI)": lg["cold_jobs2"]["max_rss_mb"],
+           "large rebuild (CLI)": lg["rebuild"]["max_rss_mb"]}
     results["rss"] = rss
     imports = results["imports"]
     rows = [
@@ -355,6 +377,9 @@ def ratios(results: dict) -> list[dict]:
          s["cold_jobs1"]["seconds"] / bare_pass1["total_s"], "<=", 1.10),
         (f"large set ({lg['documents']} screen PDFs): --jobs 1 time / --jobs 2 time",
          lg["cold_jobs1"]["seconds"] / lg["cold_jobs2"]["seconds"], ">=", 1.7),
+        ("large set: no-op build / cold build (--jobs 2)", lg["noop"]["median_s"] / lg["cold_jobs2"]["seconds"], "<=", 0.02),
+        ("large set: one-sentence rebuild / bare render of the 2 affected documents alone (fresh process, wall)",
+         lg["rebuild"]["seconds"] / lg["bare_affected"]["wall_s"], "<=", 1.3),
         ("naive script (one weasyprint CLI per file, as briefed) / cold default jobs",
          b["naive_plain"]["total_s"] / s["cold_default"]["seconds"], ">=", 3.0),
         ("one-sentence rebuild / bare render of the 4 affected documents alone (fresh process, wall)",
@@ -406,14 +431,19 @@ def print_tables(results: dict) -> None:
         row("naive script, 20 x python3 -m weasyprint (pipeline's options)", b["naive_matched"]),
         row(f"large set cold, {lg['documents']} screen PDFs, --jobs 1", lg["cold_jobs1"]),
         row(f"large set cold, {lg['documents']} screen PDFs, --jobs 2", lg["cold_jobs2"]),
+        row("large set no-op build (CLI, median of 3)", None, lg["noop"]["median_s"]),
+        row("large set rebuild after one sentence (CLI, 2 PDFs)", lg["rebuild"]),
+        row("bare WeasyPrint, 2 affected large-set documents, fresh process (wall)", lg["bare_affected"]),
     ]
     print(f"\n{'figure':70} {'wall s':>8} {'CPU s':>8} {'foreign':>8}")
     for label, value, used, foreign in rows:
         print(f"{label:70} {value:8.2f} {used:>8} {foreign:>8}")
     print("(CPU s: user+system of the command and its workers; foreign: cores other processes used meanwhile, "
           "* = still disturbed after retries)")
-    for label, key in (("in-process cold (default jobs)", "inprocess_default"), ("in-process cold --jobs 1", "inprocess_jobs1")):
-        stages = s[key]["cold"]["stages"]
+    for label, stages in (("in-process cold (default jobs)", s["inprocess_default"]["cold"]["stages"]),
+                          ("in-process cold --jobs 1", s["inprocess_jobs1"]["cold"]["stages"]),
+                          ("large set cold --jobs 2", lg["cold_jobs2"]["stages"]),
+                          ("large set rebuild after one sentence", lg["rebuild"]["stages"])):
         print(f"{label + ' stages (summed over workers)':70} " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
     print(f"\n{'ratio':92} {'value':>8}  target     result")
     for row in results["ratios"]:

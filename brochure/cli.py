@@ -60,24 +60,27 @@ def main(ctx: click.Context, root: Path) -> None:
 @click.option("--keep-going", is_flag=True, help="Build every document that can be built; report failures at the end.")
 @click.option("--icc-profile", type=click.Path(dir_okay=False), help="The print shop's CMYK output profile.")
 @click.option("--strict", is_flag=True, help="Fail on translations that lag behind their source.")
+@click.option("--timings", is_flag=True, help="Also print the seconds spent in each stage, summed over workers.")
 @click.pass_context
-def build(ctx: click.Context, languages, governments, profiles, jobs, force, keep_going, icc_profile, strict) -> None:  # type: ignore[no-untyped-def]
+def build(ctx: click.Context, languages, governments, profiles, jobs, force, keep_going, icc_profile, strict,  # type: ignore[no-untyped-def]
+          timings) -> None:
     """Build every out-of-date PDF into dist/ and write dist/manifest.json."""
     request = {"command": "build", "languages": sorted(languages), "governments": sorted(governments),
                "profiles": sorted(profiles), "strict": strict,
                "icc_profile": str(Path(icc_profile).resolve()) if icc_profile else None}
     _run_build(ctx, request, lambda: _config(ctx, icc_profile, languages, governments), profiles=tuple(profiles),
-               force=force, keep_going=keep_going, jobs=jobs, strict=strict)
+               force=force, keep_going=keep_going, jobs=jobs, strict=strict, timings=timings)
 
 
-def _run_build(ctx: click.Context, request: dict[str, object], config_factory, **options) -> None:  # type: ignore[no-untyped-def]
+def _run_build(ctx: click.Context, request: dict[str, object], config_factory, timings: bool = False,  # type: ignore[no-untyped-def]
+               **options) -> None:
     """Build, with progress on stderr, a summary table, and exit 1 on any problem.
 
     A request answered by the last clean build's record (nothing changed since) loads nothing else."""
     from .progress import Display
     from .uptodate import recall, request_key
     started = time.perf_counter()
-    display = Display(sys.stderr.isatty())
+    display = Display(sys.stderr.isatty(), timings)
     key = request_key(request)
     known = None if options.get("force") else recall(ctx.obj["root"], key)
     if known:

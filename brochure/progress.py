@@ -11,8 +11,9 @@ from .report import BuildReport, Outcome
 
 
 class Display:
-    def __init__(self, live: bool):
+    def __init__(self, live: bool, timings: bool = False):
         self.live = live
+        self.timings = timings
         self.started = time.perf_counter()
         self.running: list[str] = []
         self.done = 0
@@ -55,3 +56,6 @@ class Display:
         counts = {status: sum(o.status == status for o in report.outcomes) for status in ("built", "fresh", "failed")}
         click.echo(f"{counts['built']} built, {counts['fresh']} up to date, {counts['failed']} failed "
                    f"in {seconds:.1f}s.", err=True)
+        if self.timings:
+            click.echo("Seconds per stage, summed over workers: "
+                       + (", ".join(f"{stage} {spent:.2f}" for stage, spent in report.stages.items()) or "none"), err=True)

@@ -22,7 +22,7 @@ IN_PROCESS_BUILD = """
 import sys
 from brochure.cli import main
 try:
-    main(["--root", sys.argv[1], "build"])
+    main(["--root", sys.argv[1], "build", "--timings"])
 except SystemExit as done:
     assert not done.code, done.code
 loaded = [m for m in ("yaml", "jinja2", "weasyprint", "brochure.content", "brochure.pipeline") if m in sys.modules]
@@ -92,6 +92,8 @@ def test_no_op_build_is_answered_without_loading_content(built: Path, manifest: 
     edit(root / "content/sejong/ja.md", "この8年間で", "この十数年で", age=10)
     output, loaded = build_in_fresh_process()
     assert "6 built, 16 up to date" in output and "brochure.pipeline" in loaded  # 4 documents, 2 kits
+    stages = output.split("Seconds per stage, summed over workers: ", 1)[1].split("\n", 1)[0]
+    assert {"load", "html", "layout", "write", "preflight"} <= {item.split(" ")[0] for item in stages.split(", ")}
     output, loaded = build_in_fresh_process()
     assert "0 built, 22 up to date" in output and loaded == ""
     # A damaged output is rebuilt, not trusted.

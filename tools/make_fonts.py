@@ -2,8 +2,10 @@
 
 Each CJK face is cut out of the Noto Sans CJK collection and subset to its language's repertoire
 (Hangul + KS X 1001 Hanja for KR, JIS X 0208/0213 for JP, GB 2312 for SC, plus Latin and
-punctuation). Small glyph IDs keep the PDFs small: WeasyPrint retains glyph IDs when it
-subsets, so every unused ID below the highest one used still costs bytes in each PDF.
+punctuation). Its glyphs are then reordered, the characters of everyday text first: WeasyPrint
+retains glyph IDs when it subsets, so every unused ID below the highest one a document uses
+still costs bytes (metrics and an empty outline) in each PDF. With the common characters in
+the first few thousand IDs, a CJK fact sheet embeds ~4 000 glyph slots instead of ~18 000.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import sys
 from pathlib import Path
 
 from fontTools import subset
-from fontTools.ttLib import TTCollection
+from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib.reorderGlyphs import reorderGlyphs
 
 SOURCE = Path("/usr/share/fonts/opentype/noto")
 COMMON = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2000, 0x2070), *range(0x20A0, 0x20C0),
@@ -40,6 +43,36 @@ REPERTOIRES = {
 }
 
 
+#: Everyday characters per face, most common first: ASCII and punctuation, the phonetic script, then
+#: the first level of each national standard (JIS X 0208 level 1, KS X 1001's 2,350 Hangul
+#: syllables, GB 2312 level 1); the rest of the repertoire follows.
+EVERYDAY = {
+    "KR": [*range(0x20, 0x7F), *range(0x2000, 0x2070), *range(0x3000, 0x3040),
+           *codec_repertoire("euc_kr", range(0xB0, 0xC9), range(0xA1, 0xFF))],
+    "JP": [*range(0x20, 0x7F), *range(0x2000, 0x2070), *range(0x3000, 0x3100), *range(0xFF00, 0xFFF0),
+           *codec_repertoire("euc_jp", range(0xB0, 0xD0), range(0xA1, 0xFF))],
+    "SC": [*range(0x20, 0x7F), *range(0x2000, 0x2070), *range(0x3000, 0x3040), *range(0xFF00, 0xFFF0),
+           *codec_repertoire("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))],
+}
+
+
+def everyday_first(font: TTFont, region: str) -> None:
+    """Give the everyday characters' glyphs the lowest IDs, keeping the original order otherwise."""
+    cmap = font.getBestCmap()
+    order = font.getGlyphOrder()
+    first = dict.fromkeys([order[0], *(cmap[c] for c in EVERYDAY[region] if c in cmap)])
+    new_order = [*first, *(name for name in order if name not in first)]
+    top = font["CFF "].cff.topDictIndex[0]
+    for name in order:  # bind every outline to its font dict (its subroutines) while the old order holds
+        top.CharStrings[name]
+    selector = list(top.FDSelect)
+    reorderGlyphs(font, new_order)
+    # reorderGlyphs leaves a CID font's FDSelect in the old order: each glyph would get another
+    # glyph's font dict, hence wrong subroutines and widths.
+    old_index = {name: index for index, name in enumerate(order)}
+    top.FDSelect.gidArray = [selector[old_index[name]] for name in new_order]
+
+
 def main(target: Path) -> None:
     for weight in ("Regular", "Bold"):
         collection = TTCollection(str(SOURCE / f"NotoSansCJK-{weight}.ttc"))
@@ -57,6 +90,8 @@ def main(target: Path) -> None:
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=COMMON + REPERTOIRES[region])
             subsetter.subset(font)
+            everyday_first(font, region)
+            font.recalcTimestamp = False  # the source's date: the same files on every run
             font.save(str(target / f"NotoSansCJK{region.lower()}-{weight}.otf"))
 
 
