@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import time
 from typing import Any
@@ -76,12 +77,36 @@ def assemble_presskit(project: Project, kit: KitJob, front: bytes, parts: list[b
         labels += [offset, pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String(prefix), St=1)]
     pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
     _outline(project, pdf, event, jobs, sources, offsets, front_pages)
+    _share_colour_profiles(pdf)
     if PROFILES[kit.profile].links:
         _link_contents(pdf, offsets, [part_title(project, job, event.language) for job in jobs])
         _merge_structure(pdf, sources, offsets, [LANGUAGES[job.language].html_lang for job in jobs])
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue()
+
+
+def _share_colour_profiles(pdf: pikepdf.Pdf) -> None:
+    """One copy of each ICC profile: every merged part brings its own for its ICCBased colour spaces
+    (in print, the 1 MB output-intent profile ten times over)."""
+    shared: dict[bytes, pikepdf.Object] = {}
+    for intent in pdf.Root.get("/OutputIntents", []):
+        profile = intent.DestOutputProfile
+        shared.setdefault(hashlib.sha256(profile.read_raw_bytes()).digest(), profile)
+    seen: set[Any] = set()
+
+    def visit(resources: Any) -> None:
+        for space in resources.get("/ColorSpace", {}).values():
+            if isinstance(space, pikepdf.Array) and len(space) == 2 and space[0] == pikepdf.Name.ICCBased:
+                space[1] = shared.setdefault(hashlib.sha256(space[1].read_raw_bytes()).digest(), space[1])
+        for xobject in resources.get("/XObject", {}).values():
+            if xobject.get("/Subtype") == pikepdf.Name.Form and "/Resources" in xobject and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                visit(xobject.Resources)
+
+    for page in pdf.pages:
+        if "/Resources" in page.obj:
+            visit(page.obj.Resources)
 
 
 def _outline(project: Project, pdf: pikepdf.Pdf, event: Event, jobs: list[Job], sources: list[pikepdf.Pdf],

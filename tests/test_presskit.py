@@ -78,6 +78,11 @@ def test_print_kit_keeps_pdfx_output_intent_and_bleed(built: Path) -> None:
         assert pdf.pdf_version == "1.6"
         assert not any("/Annots" in p.obj for p in pdf.pages)
         assert all("/BleedBox" in p.obj and "/TrimBox" in p.obj for p in pdf.pages)
+        # The parts' CMYK colour spaces share the output intent's profile: one 1 MB copy, not one per part.
+        profile = pdf.Root.OutputIntents[0].DestOutputProfile.objgen
+        spaces = [space for p in pdf.pages for space in p.obj.Resources.get("/ColorSpace", {}).values()
+                  if isinstance(space, pikepdf.Array) and space[0] == "/ICCBased"]
+        assert len(spaces) > 40 and {space[1].objgen for space in spaces} == {profile}
     subprocess.run(["qpdf", "--check", str(kit(built, "print"))], capture_output=True, check=True)
 
 

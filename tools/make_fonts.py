@@ -43,24 +43,62 @@ REPERTOIRES = {
 }
 
 
-#: Everyday characters per face, most common first: ASCII and punctuation, the phonetic script, then
-#: the first level of each national standard (JIS X 0208 level 1, KS X 1001's 2,350 Hangul
-#: syllables, GB 2312 level 1); the rest of the repertoire follows.
+#: Everyday characters per face, most common first: ASCII, Latin-1 and punctuation, then the first
+#: level of each national standard (KS X 1001's 2,350 Hangul syllables, JIS X 0208 level 1 with
+#: the kana, GB 2312 level 1). Korean text adds Hanja in parentheses to names: those Hanja that
+#: are also common (JIS level 1) kanji come next. The rest of the repertoire follows.
+_PUNCTUATION = [*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2000, 0x2070), *range(0x3000, 0x3040)]
+_JIS_LEVEL_1 = codec_repertoire("euc_jp", range(0xB0, 0xD0), range(0xA1, 0xFF))
 EVERYDAY = {
-    "KR": [*range(0x20, 0x7F), *range(0x2000, 0x2070), *range(0x3000, 0x3040),
-           *codec_repertoire("euc_kr", range(0xB0, 0xC9), range(0xA1, 0xFF))],
-    "JP": [*range(0x20, 0x7F), *range(0x2000, 0x2070), *range(0x3000, 0x3100), *range(0xFF00, 0xFFF0),
-           *codec_repertoire("euc_jp", range(0xB0, 0xD0), range(0xA1, 0xFF))],
-    "SC": [*range(0x20, 0x7F), *range(0x2000, 0x2070), *range(0x3000, 0x3040), *range(0xFF00, 0xFFF0),
-           *codec_repertoire("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))],
+    "KR": [*_PUNCTUATION, *codec_repertoire("euc_kr", range(0xB0, 0xC9), range(0xA1, 0xFF)),
+           *sorted(set(codec_repertoire("euc_kr", range(0xCA, 0xFE), range(0xA1, 0xFF))) & set(_JIS_LEVEL_1))],
+    "JP": [*_PUNCTUATION, *range(0x3040, 0x3100), *range(0xFF00, 0xFFF0), *_JIS_LEVEL_1],
+    "SC": [*_PUNCTUATION, *range(0xFF00, 0xFFF0), *codec_repertoire("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))],
 }
 
 
+#: GSUB features HarfBuzz applies to horizontal text by default.
+DEFAULT_FEATURES = {"ccmp", "locl", "rlig", "calt", "clig", "liga"}
+
+
+#: OpenType language system of each face's documents.
+LANGUAGE_SYSTEMS = {"KR": "KOR ", "JP": "JAN ", "SC": "ZHS "}
+
+
+def substitutes(font: TTFont, glyphs: dict[str, None], region: str) -> list[str]:
+    """Glyphs the default features put in place of `glyphs` (digits set by Pango with the default
+    language system get other glyphs through 'locl'): they must be near the front too."""
+    found = []
+    table = font["GSUB"].table
+    features = set()
+    for script in table.ScriptList.ScriptRecord:  # the language's own system and the default one
+        systems = [record.LangSys for record in script.Script.LangSysRecord if record.LangSysTag == LANGUAGE_SYSTEMS[region]]
+        for system in [*systems, script.Script.DefaultLangSys]:
+            features.update(system.FeatureIndex if system is not None else ())
+    for number in sorted(features):
+        record = table.FeatureList.FeatureRecord[number]
+        if record.FeatureTag not in DEFAULT_FEATURES:
+            continue
+        for index in record.Feature.LookupListIndex:
+            lookup = table.LookupList.Lookup[index]
+            for subtable in lookup.SubTable:
+                subtable = subtable.ExtSubTable if lookup.LookupType == 7 else subtable
+                for source, target in getattr(subtable, "mapping", {}).items():  # single and multiple
+                    if source in glyphs:
+                        found += [target] if isinstance(target, str) else target
+                for first, ligatures in getattr(subtable, "ligatures", {}).items():
+                    if first in glyphs:
+                        found += [ligature.LigGlyph for ligature in ligatures]
+    return found
+
+
 def everyday_first(font: TTFont, region: str) -> None:
-    """Give the everyday characters' glyphs the lowest IDs, keeping the original order otherwise."""
+    """Give the everyday characters' glyphs, and what the default features substitute for them, the
+    lowest IDs; the original order otherwise."""
     cmap = font.getBestCmap()
     order = font.getGlyphOrder()
     first = dict.fromkeys([order[0], *(cmap[c] for c in EVERYDAY[region] if c in cmap)])
+    first.update(dict.fromkeys(substitutes(font, first, region)))
     new_order = [*first, *(name for name in order if name not in first)]
     top = font["CFF "].cff.topDictIndex[0]
     for name in order:  # bind every outline to its font dict (its subroutines) while the old order holds
