@@ -44,7 +44,7 @@ def snapshot(root: Path, extra: Iterable[str | Path] = ()) -> Signatures:
     def visit(folder: str) -> None:
         with os.scandir(folder) as entries:
             for item in entries:
-                if item.is_dir():
+                if item.is_dir(follow_symlinks=False):  # content never links out; a link loop must not hang
                     visit(item.path)
                 elif not item.name.startswith("."):
                     found[item.path] = signature(item.path)

@@ -104,9 +104,11 @@ def test_no_op_build_is_answered_without_loading_content(built: Path, manifest: 
 
 
 @pytest.fixture()
-def tiny(tmp_path: Path) -> Path:
-    """A folder shaped like a project, enough for signatures."""
-    for name in ("content/a/en.md", "layouts/base.css", "brochure.yml", "dist/x.pdf"):
+def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder shaped like a project, enough for signatures; its own code folder, in case the
+    package's modules were saved a moment ago."""
+    monkeypatch.setattr(uptodate, "PACKAGE", tmp_path / "code")
+    for name in ("content/a/en.md", "layouts/base.css", "brochure.yml", "dist/x.pdf", "code/pipeline.py"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(name)
         os.utime(tmp_path / name, ns=(1, 1))  # old enough to be trusted
@@ -121,7 +123,7 @@ def remember(root: Path, request: str = "r", warnings: tuple[Problem, ...] = ())
 def test_snapshot_sees_edits_new_and_removed_files_but_not_hidden_ones(tiny: Path) -> None:
     before = uptodate.snapshot(tiny)
     assert str(tiny / "content/a/en.md") in before and str(tiny / "dist/x.pdf") not in before
-    assert any(path.endswith("brochure/pipeline.py") for path in before)  # the code is an input too
+    assert str(tiny / "code/pipeline.py") in before  # the code is an input too
     (tiny / "content/a/.en.md.swp").write_text("editor state")
     assert uptodate.snapshot(tiny) == before
     (tiny / "content/a/ko.md").write_text("new")
@@ -130,6 +132,8 @@ def test_snapshot_sees_edits_new_and_removed_files_but_not_hidden_ones(tiny: Pat
     assert uptodate.snapshot(tiny) == before
     (tiny / "layouts/base.css").write_text("layouts/base.cs!")  # same size
     assert uptodate.snapshot(tiny) != before
+    (tiny / "content/a/loop").symlink_to(tiny / "content")  # a link loop is a file, not a folder to enter
+    assert str(tiny / "content/a/loop") in uptodate.snapshot(tiny)
 
 
 def test_recall_answers_only_while_nothing_changed(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
