@@ -215,6 +215,7 @@ def _render_all(project: Project, stale: list[tuple[Job, Stamp, str]], entries: 
                 for stage, seconds in timings.items():
                     report.add_time(stage, seconds)
                 if data is not None and not outcome.problems:
+                    storing = time.perf_counter()
                     if entries.pop(job.name, None) is not None:
                         write_manifest(dist, entries)  # never list a file while it is being replaced
                     write_atomic(dist / job.name, data)
@@ -224,6 +225,7 @@ def _render_all(project: Project, stale: list[tuple[Job, Stamp, str]], entries: 
                     if time.monotonic() - written > 0.5:  # a large build rewrites its manifest twice a second
                         write_manifest(dist, entries)
                         written = time.monotonic()
+                    report.add_time("store", time.perf_counter() - storing)
                 report.outcomes.append(outcome)
                 progress(outcome.status, job.name, outcome)
                 if outcome.problems and not keep_going:
@@ -237,6 +239,8 @@ def _render_all(project: Project, stale: list[tuple[Job, Stamp, str]], entries: 
 
 
 _renderer: Any = None
+#: Seconds this worker spent importing WeasyPrint and preparing fonts; reported with its first job.
+_startup: dict[str, float] = {}
 
 
 def _local_renderer(config: Config) -> Callable[[], Any]:
@@ -265,8 +269,10 @@ def _init_worker(config: Config) -> None:
             time.sleep(0.5)
         os._exit(1)
     threading.Thread(target=exit_with_parent, daemon=True).start()
+    start = time.perf_counter()
     from .pdf import Renderer
     _renderer = Renderer(config.root, config.icc_profile)
+    _startup["startup"] = time.perf_counter() - start
 
 
 def render_job(project: Project, job: Job, key: str) -> tuple[Outcome, bytes | None, dict[str, float]]:
@@ -274,7 +280,8 @@ def render_job(project: Project, job: Job, key: str) -> tuple[Outcome, bytes | N
     from .html import render_html
     from .preflight import check_pdf
     start = time.perf_counter()
-    timings: dict[str, float] = {}
+    timings = dict(_startup)
+    _startup.clear()
     try:
         html = render_html(project, job)
         timings["html"] = time.perf_counter() - start

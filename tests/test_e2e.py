@@ -74,6 +74,19 @@ def test_each_language_is_set_in_its_own_face(built: Path, tag: str, face: str) 
         assert line.split()[-5] == "yes" and line.split()[-4] == "yes"  # embedded, subset
 
 
+@pytest.mark.parametrize("tag", ["ko", "ja", "zh-Hans"])
+def test_cjk_subsets_keep_few_empty_glyph_slots(built: Path, tag: str) -> None:
+    """WeasyPrint keeps every glyph ID below the highest one used; fonts/ lists everyday characters
+    first (tools/make_fonts.py), so a fact sheet's subsets stay a few thousand slots long."""
+    import io
+
+    from fontTools.ttLib import TTFont
+    with pikepdf.open(built / f"dist/screen/sejong/sejong-factsheet-{tag}.pdf") as pdf:
+        fonts = [TTFont(io.BytesIO(obj.FontFile3.read_bytes())) for obj in pdf.objects
+                 if isinstance(obj, pikepdf.Dictionary) and "/FontFile3" in obj]
+    assert len(fonts) == 2 and all(font["maxp"].numGlyphs < 6000 for font in fonts)
+
+
 def test_external_tools_accept_every_pdf(built: Path, manifest: list[dict]) -> None:
     for item in manifest:
         path = built / "dist" / item["path"]

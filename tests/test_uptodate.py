@@ -93,7 +93,8 @@ def test_no_op_build_is_answered_without_loading_content(built: Path, manifest: 
     output, loaded = build_in_fresh_process()
     assert "6 built, 16 up to date" in output and "brochure.pipeline" in loaded  # 4 documents, 2 kits
     stages = output.split("Seconds per stage, summed over workers: ", 1)[1].split("\n", 1)[0]
-    assert {"load", "html", "layout", "write", "preflight"} <= {item.split(" ")[0] for item in stages.split(", ")}
+    assert {"load", "plan", "startup", "html", "layout", "write", "finish", "preflight", "store", "assemble"} <= {
+        item.split(" ")[0] for item in stages.split(", ")}
     output, loaded = build_in_fresh_process()
     assert "0 built, 22 up to date" in output and loaded == ""
     # A damaged output is rebuilt, not trusted.
