@@ -13,7 +13,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from contextlib import contextmanager
 from dataclasses import replace
 from multiprocessing import get_context
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import uptodate
@@ -107,7 +106,7 @@ def stale_jobs(project: Project, jobs: list[Job], force: bool) -> tuple[list[tup
     """Split jobs into fresh ones and stale ones (with the reason: which inputs changed)."""
     dist = project.config.output_dir
     built = read_manifest(dist)
-    digests: dict[Path, str] = {}
+    digests: dict[str, str] = {}
     fresh, stale = [], []
     for job in jobs:
         stamp = job.stamp(project, digests)
@@ -140,15 +139,15 @@ def build(config: Config, profiles: tuple[str, ...] = (), force: bool = False, k
     report = BuildReport()
     started_ns = time.time_ns()
     inputs = uptodate.snapshot(config.root, [config.icc_profile]) if remember else {}
-    start = time.perf_counter()
-    project = load_project(config)
-    report.warnings = lagging_translations(project)
-    if strict and report.warnings:
-        raise BrochureError(report.warnings)
-    if events:
-        config, project = _narrow_to_events(project, events)
-    report.add_time("load", time.perf_counter() - start)
-    with build_lock(config):
+    with build_lock(config), _Workers(config, jobs or os.cpu_count() or 1) as workers:
+        start = time.perf_counter()
+        project = load_project(config)
+        report.warnings = lagging_translations(project)
+        if strict and report.warnings:
+            raise BrochureError(report.warnings)
+        if events:
+            config, project = _narrow_to_events(project, events)
+        report.add_time("load", time.perf_counter() - start)
         start = time.perf_counter()
         fresh, stale = stale_jobs(project, plan_jobs(config, profiles), force)
         if first:
@@ -162,7 +161,7 @@ def build(config: Config, profiles: tuple[str, ...] = (), force: bool = False, k
             progress("fresh", job.name, report.outcomes[-1])
         progress("plan", str(len(stale)), None)
         if stale:
-            _render_all(project, stale, entries, report, keep_going, jobs or os.cpu_count() or 1, progress)
+            _render_all(project, stale, entries, report, keep_going, workers, progress)
         if not report.problems or keep_going:
             todo, fresh_kits = kits_to_build(project, profiles, entries, force)
             report.outcomes += [Outcome(kit.name, "fresh", entries[kit.name]["pages"], entries[kit.name]["bytes"])
@@ -186,55 +185,77 @@ class BuildFailed(BrochureError):
         super().__init__(report.problems)
 
 
+class _Workers:
+    """The build's worker processes, started before the content is loaded: each imports WeasyPrint
+    and prepares its fonts (~0.8 s) while the main process loads and plans."""
+
+    def __init__(self, config: Config, count: int):
+        self.count = count
+        self.pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("fork"), initializer=_init_worker,
+                                        initargs=(config,))
+        self.pool.submit(int)  # with fork, the first submission starts every worker
+        self.used = False
+
+    def submit(self, *args: Any) -> Future[Any]:
+        self.used = True
+        return self.pool.submit(*args)
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.used:  # nothing to render, or bad content: do not wait for the imports to finish
+            for process in list(self.pool._processes.values()):
+                process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _render_all(project: Project, stale: list[tuple[Job, Stamp, str]], entries: dict[str, dict[str, Any]],
-                report: BuildReport, keep_going: bool, workers: int, progress: Progress) -> None:
+                report: BuildReport, keep_going: bool, workers: _Workers, progress: Progress) -> None:
     dist = project.config.output_dir
-    context = get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(stale)), mp_context=context,
-                             initializer=_init_worker, initargs=(project.config,)) as pool:
-        pending: dict[Future[Any], tuple[Job, Stamp]] = {}
-        queue = list(stale)
-        failed = False
-        # A worker needs one government, not the whole project: less to pickle for every document.
-        slices = {slug: replace(project, governments={slug: government}, events={})
-                  for slug, government in project.governments.items()}
-        written = time.monotonic()
+    pending: dict[Future[Any], tuple[Job, Stamp]] = {}
+    queue = list(stale)
+    failed = False
+    # A worker needs one government, not the whole project: less to pickle for every document.
+    slices = {slug: replace(project, governments={slug: government}, events={})
+              for slug, government in project.governments.items()}
+    written = time.monotonic()
 
-        def submit() -> None:
-            while queue and len(pending) < workers * 2 and not failed:
-                job, stamp, _ = queue.pop(0)
-                pending[pool.submit(render_job, slices[job.government], job, stamp.key)] = (job, stamp)
-                progress("start", job.name, None)
+    def submit() -> None:
+        while queue and len(pending) < workers.count * 2 and not failed:
+            job, stamp, _ = queue.pop(0)
+            pending[workers.submit(render_job, slices[job.government], job, stamp.key)] = (job, stamp)
+            progress("start", job.name, None)
 
+    submit()
+    while pending:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            job, stamp = pending.pop(future)
+            outcome, data, timings = future.result()
+            for stage, seconds in timings.items():
+                report.add_time(stage, seconds)
+            if data is not None and not outcome.problems:
+                storing = time.perf_counter()
+                if entries.pop(job.name, None) is not None:
+                    write_manifest(dist, entries)  # never list a file while it is being replaced
+                write_atomic(dist / job.name, data)
+                entries[job.name] = entry(job.name, data, outcome.pages, stamp.key, government=job.government,
+                                          language=job.language, kind=job.kind, profile=job.profile, event=None,
+                                          inputs=stamp.inputs)
+                if time.monotonic() - written > 0.5:  # a large build rewrites its manifest twice a second
+                    write_manifest(dist, entries)
+                    written = time.monotonic()
+                report.add_time("store", time.perf_counter() - storing)
+            report.outcomes.append(outcome)
+            progress(outcome.status, job.name, outcome)
+            if outcome.problems and not keep_going:
+                failed = True
+        if failed:
+            for future in pending:
+                future.cancel()
+            queue.clear()
         submit()
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                job, stamp = pending.pop(future)
-                outcome, data, timings = future.result()
-                for stage, seconds in timings.items():
-                    report.add_time(stage, seconds)
-                if data is not None and not outcome.problems:
-                    storing = time.perf_counter()
-                    if entries.pop(job.name, None) is not None:
-                        write_manifest(dist, entries)  # never list a file while it is being replaced
-                    write_atomic(dist / job.name, data)
-                    entries[job.name] = entry(job.name, data, outcome.pages, stamp.key, government=job.government,
-                                              language=job.language, kind=job.kind, profile=job.profile, event=None,
-                                              inputs=stamp.inputs)
-                    if time.monotonic() - written > 0.5:  # a large build rewrites its manifest twice a second
-                        write_manifest(dist, entries)
-                        written = time.monotonic()
-                    report.add_time("store", time.perf_counter() - storing)
-                report.outcomes.append(outcome)
-                progress(outcome.status, job.name, outcome)
-                if outcome.problems and not keep_going:
-                    failed = True
-            if failed:
-                for future in pending:
-                    future.cancel()
-                queue.clear()
-            submit()
     write_manifest(dist, entries)
 
 

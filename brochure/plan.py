@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -51,31 +52,30 @@ class Job:
     def name(self) -> str:
         return f"{self.profile}/{self.government}/{self.government}-{self.kind}-{self.language}.pdf"
 
-    def inputs(self, project: Project) -> list[Path]:
-        """Every file the document is made from, in a stable order."""
-        root = project.config.root
+    def inputs(self, project: Project) -> list[str]:
+        """Every project file the document is made from (relative paths), in a stable order."""
         facts = project.governments[self.government].facts
         text = project.governments[self.government].texts[self.language]
-        files = [root / facts.path, root / text.path, root / "layouts" / "strings" / f"{self.language}.yaml",
-                 root / "assets" / "map" / "world.json"]
-        files += [root / "layouts" / name for name in LAYOUT_FILES[self.kind]]
-        files += [root / "fonts" / name for name in FONT_FILES[self.language]]
-        files += [root / "assets" / "icons" / f"{theme.icon}.svg" for theme in facts.themes]
-        files += [root / image.path for image in text.images]
-        if self.profile == "print":
-            files.append(project.config.icc_profile)
-        return files
+        return [facts.path, text.path, f"layouts/strings/{self.language}.yaml", "assets/map/world.json",
+                *(f"layouts/{name}" for name in LAYOUT_FILES[self.kind]),
+                *(f"fonts/{name}" for name in FONT_FILES[self.language]),
+                *(f"assets/icons/{theme.icon}.svg" for theme in facts.themes),
+                *(image.path for image in text.images)]
 
-    def stamp(self, project: Project, digests: dict[Path, str]) -> Stamp:
+    def stamp(self, project: Project, digests: dict[str, str]) -> Stamp:
         """What the output is made from: the inputs' digests, the settings that shape it and our code."""
         config = project.config
         printing = (config.crop_marks,) if self.profile == "print" else ()
         settings = (self, PROFILES[self.profile], KINDS[self.kind], LANGUAGES[self.language], config.page_size,
                     config.title, config.source_date_epoch, *printing)
         inputs = {"code": code_version(), "settings": hashlib.sha256(repr(settings).encode()).hexdigest()[:16]}
-        for path in self.inputs(project):
-            name = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else "icc profile"
-            inputs[name] = file_digest(path, digests)[:16]
+        root = str(config.root)
+        for name in self.inputs(project):  # plain strings: a large plan stamps thousands of files
+            inputs[name] = file_digest(os.path.join(root, name), digests)[:16]
+        if self.profile == "print":
+            icc = config.icc_profile
+            name = icc.relative_to(config.root).as_posix() if icc.is_relative_to(config.root) else "icc profile"
+            inputs[name] = file_digest(icc, digests)[:16]
         return Stamp(inputs)
 
 
@@ -108,12 +108,13 @@ def code_version() -> str:
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
-def file_digest(path: Path, cache: dict[Path, str]) -> str:
+def file_digest(path: str | Path, cache: dict[str, str]) -> str:
     """sha256 of a file, computed once per build (fonts are large and shared by many jobs)."""
-    if path not in cache:
-        with path.open("rb") as handle:
-            cache[path] = hashlib.file_digest(handle, "sha256").hexdigest()
-    return cache[path]
+    key = str(path)
+    if key not in cache:
+        with open(key, "rb") as handle:
+            cache[key] = hashlib.file_digest(handle, "sha256").hexdigest()
+    return cache[key]
 
 
 def plan_jobs(config: Config, profiles: tuple[str, ...] = ()) -> list[Job]:
@@ -149,7 +150,7 @@ def kit_key(project: Project, kit: KitJob, entries: dict[str, dict[str, Any]]) -
     """sha256 over the event file, the front-matter layout, the parts' checksums and our version."""
     root = project.config.root
     event = project.events[kit.event]
-    digests: dict[Any, str] = {}
+    digests: dict[str, str] = {}
     printing = (project.config.crop_marks,) if kit.profile == "print" else ()
     digest = hashlib.sha256(repr((code_version(), kit, PROFILES[kit.profile], *printing)).encode())
     for path in (root / event.path, root / "layouts" / "base.html", root / "layouts" / "presskit.html",

@@ -18,17 +18,19 @@ MAX_TEXT_BYTES = 1_000_000
 KeyPath = tuple[str | int, ...]
 
 
-def relative(path: Path, root: Path) -> str:
-    """The path as the user wrote it, relative to the project (symlinks are not followed)."""
-    try:
-        return Path(os.path.abspath(path)).relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+def relative(path: Path | str, root: Path) -> str:
+    """The path as the user wrote it, relative to the project (symlinks are not followed).
+
+    `root` is resolved already (Config.root is): this runs for every content file and message."""
+    absolute, base = os.path.abspath(path), str(root)
+    if absolute.startswith(base + os.sep):
+        return absolute[len(base) + 1:].replace(os.sep, "/")
+    return str(path)
 
 
 def inside(path: Path, root: Path) -> bool:
-    """True when `path`, with every symlink resolved, lies inside `root`."""
-    return path.resolve().is_relative_to(root.resolve())
+    """True when `path`, with every symlink resolved, lies inside the (resolved) `root`."""
+    return path.resolve().is_relative_to(root)
 
 
 def read_text(path: Path, root: Path) -> str:
