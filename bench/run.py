@@ -354,7 +354,9 @@ def large(tmp: Path, results: dict, count: int) -> None:
                           profile="screen")
     out["bare_affected"] = least_disturbed(lambda n: bare(root, affected, 2, f"bare-affected-{n}"), "bare affected")
     out["bare_affected"]["documents"] = [j["name"] for j in affected]
-    log(f"  rebuild {out['rebuild']['seconds']:.1f}s, bare {out['bare_affected']['wall_s']:.1f}s wall")
+    # The second pass is only there for the warm figure: the fresh process's wall for one pass excludes it.
+    out["bare_affected"]["one_pass_wall_s"] = out["bare_affected"]["wall_s"] - out["bare_affected"]["passes"][1]["total_s"]
+    log(f"  rebuild {out['rebuild']['seconds']:.1f}s, bare {out['bare_affected']['one_pass_wall_s']:.1f}s wall")
 
 
 def ratios(results: dict) -> list[dict]:
@@ -379,7 +381,7 @@ def ratios(results: dict) -> list[dict]:
          lg["cold_jobs1"]["seconds"] / lg["cold_jobs2"]["seconds"], ">=", 1.7),
         ("large set: no-op build / cold build (--jobs 2)", lg["noop"]["median_s"] / lg["cold_jobs2"]["seconds"], "<=", 0.02),
         ("large set: one-sentence rebuild / bare render of the 2 affected documents alone (fresh process, wall)",
-         lg["rebuild"]["seconds"] / lg["bare_affected"]["wall_s"], "<=", 1.3),
+         lg["rebuild"]["seconds"] / lg["bare_affected"]["one_pass_wall_s"], "<=", 1.3),
         ("naive script (one weasyprint CLI per file, as briefed) / cold default jobs",
          b["naive_plain"]["total_s"] / s["cold_default"]["seconds"], ">=", 3.0),
         ("one-sentence rebuild / bare render of the 4 affected documents alone (fresh process, wall)",
@@ -435,7 +437,8 @@ def print_tables(results: dict) -> None:
         row(f"large set cold, {lg['documents']} screen PDFs, --jobs 2", lg["cold_jobs2"]),
         row("large set no-op build (CLI, median of 3)", None, lg["noop"]["median_s"]),
         row("large set rebuild after one sentence (CLI, 2 PDFs)", lg["rebuild"]),
-        row("bare WeasyPrint, 2 affected large-set documents, fresh process (wall)", lg["bare_affected"]),
+        row("bare WeasyPrint, 2 affected large-set documents, fresh process (wall, one pass)", None,
+            lg["bare_affected"]["one_pass_wall_s"]),
     ]
     print(f"\n{'figure':70} {'wall s':>8} {'CPU s':>8} {'foreign':>8}")
     for label, value, used, foreign in rows:
