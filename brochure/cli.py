@@ -172,16 +172,20 @@ def _watch_loop(ctx: click.Context, languages, governments, profiles, report, pr
     """Rebuild on every change until interrupted; the previewed document goes first."""
     import threading
 
+    from .pipeline import Session
     from .pipeline import build as run_build
     from .watch import watch
     stop = threading.Event()
+    session = Session()  # workers and loaded content carried from one rebuild to the next
 
     def rebuild() -> object:
-        return run_build(_config(ctx, None, languages, governments), tuple(profiles), first=preview())
+        return run_build(_config(ctx, None, languages, governments), tuple(profiles), first=preview(), session=session)
     try:
         watch(ctx.obj["root"].resolve(), rebuild, report, stop)
     except KeyboardInterrupt:
         stop.set()
+    finally:
+        session.close()
 
 
 def _print_result(result: object) -> None:

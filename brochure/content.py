@@ -16,6 +16,7 @@ from .markup import check_korean_spacing, check_markdown
 from .model import Colour, Facts, Figure, Government, Partner, Project, Section, Text, Theme
 from .schema import Field, check_list, check_mapping
 from .sourcemap import YamlDoc, load_yaml, read_text, relative, suggest
+from .uptodate import is_recent, snapshot_folder
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 DRAFT_MARK = "[[TODO"
@@ -38,13 +39,18 @@ _TEXT_FIELDS = {
 COLOURS = ("primary", "accent", "tint")
 
 
-def load_project(config: Config) -> Project:
-    """Read and validate every government and event; raise one BrochureError listing all problems."""
+def load_project(config: Config, loaded: dict[str, Any] | None = None) -> Project:
+    """Read and validate every government and event; raise one BrochureError listing all problems.
+
+    `loaded` keeps governments between the builds of `brochure watch`: one is read again only when
+    a file of its folder or of assets/ (icons, images) changed, or the configuration did."""
     problems = Problems()
     governments = {}
+    assets = snapshot_folder(config.root / "assets") if loaded is not None else {}
     for slug in config.governments:
         try:
-            governments[slug] = load_government(config, slug)
+            governments[slug] = (load_government(config, slug) if loaded is None
+                                 else _load_kept(config, slug, loaded, assets))
         except BrochureError as error:
             problems.extend(error.problems)
     strings = _guard(problems, lambda: load_strings(config)) or {}
@@ -66,6 +72,18 @@ def load_strings(config: Config) -> dict[str, dict[str, str]]:
                 problems.add(doc.at(), f"missing interface word '{key}'; add it as in layouts/strings/{config.source_language}.yaml")
     problems.raise_if_any()
     return {tag: {str(k): str(v) for k, v in doc.data.items()} for tag, doc in docs.items()}
+
+
+def _load_kept(config: Config, slug: str, loaded: dict[str, Any], assets: dict[str, list[int]]) -> Government:
+    """The government kept from an earlier build if nothing it was made from changed; signatures are
+    taken before reading, so an edit made while loading is seen next time."""
+    key = (config, snapshot_folder(config.root / "content" / slug), assets)
+    kept = loaded.get(slug)
+    if kept is not None and kept[0] == key and not is_recent(key[1]):
+        return kept[1]  # type: ignore[no-any-return]
+    government = load_government(config, slug)
+    loaded[slug] = (key, government)
+    return government
 
 
 def load_government(config: Config, slug: str) -> Government:

@@ -8,6 +8,8 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .uptodate import signature
+
 #: Folders a layout or text may refer to; everything else in the project stays unreadable.
 READABLE = ("content", "events", "layouts", "fonts", "assets")
 #: Served from memory: the output-intent profile, and content images converted to CMYK for print.
@@ -24,7 +26,7 @@ class ProjectFetcher(URLFetcher):
         super().__init__(allowed_protocols=("file",), fail_on_errors=True)
         self.root = root.resolve()
         self.icc_profile = icc_profile
-        self.converted: dict[str, bytes] = {}
+        self.converted: dict[tuple[object, ...], bytes] = {}
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         path = unquote(urlsplit(url).path)
@@ -32,10 +34,12 @@ class ProjectFetcher(URLFetcher):
             raise RefusedResource(f"refused {url}: only files inside the project can be used (no network)")
         if path == MEMORY + "output-intent.icc":
             return URLFetcherResponse(url, self.icc_profile)
-        if path.startswith(CMYK):
-            if path not in self.converted:
-                self.converted[path] = to_cmyk(self._read(self.root / path[len(CMYK):]), self.icc_profile)
-            return URLFetcherResponse(url, self.converted[path])
+        if path.startswith(CMYK):  # converted once per image file version (a worker renders many documents)
+            source = self.root / path[len(CMYK):]
+            key = (path, *signature(source))
+            if key not in self.converted:
+                self.converted[key] = to_cmyk(self._read(source), self.icc_profile)
+            return URLFetcherResponse(url, self.converted[key])
         return URLFetcherResponse(url, self._read(Path(path)))
 
     def _read(self, path: Path) -> bytes:

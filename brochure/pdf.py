@@ -18,6 +18,7 @@ from typing import Any
 from .errors import BrochureError, Location, Problem
 from .plan import Output
 from .profiles import KINDS, PROFILES
+from .uptodate import is_recent, signature
 
 #: WeasyPrint messages that mean a wrong document, not just a remark.
 FATAL_LOGS = (".notdef glyph", "Failed to load", "Ignored", "cannot be loaded", "Unknown", "Invalid", "Error")
@@ -68,15 +69,20 @@ class Renderer:
         self.root = root
         self.fetcher = ProjectFetcher(root, icc_profile.read_bytes())
         self.font_config = FontConfiguration()
-        self.stylesheets: dict[str, Any] = {}
+        self.stylesheets: dict[tuple[Any, ...], Any] = {}
 
     def stylesheet(self, name: str) -> Any:
-        if name not in self.stylesheets:
-            path = self.root / "layouts" / name
-            with self._captured(f"layouts/{name}"):
-                self.stylesheets[name] = self.weasyprint.CSS(filename=str(path), url_fetcher=self.fetcher,
-                                                             font_config=self.font_config)
-        return self.stylesheets[name]
+        """The parsed layout stylesheet, parsed again when its file changes (`brochure watch` keeps workers)."""
+        path = self.root / "layouts" / name
+        state = signature(path)
+        key = (name, *state)
+        if key in self.stylesheets:
+            return self.stylesheets[key]
+        with self._captured(f"layouts/{name}"):
+            sheet = self.weasyprint.CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
+        if not is_recent({name: state}):  # a file saved a moment ago may change again unseen
+            self.stylesheets[key] = sheet
+        return sheet
 
     @contextmanager
     def _captured(self, where: str) -> Iterator[_Capture]:

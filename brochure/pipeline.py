@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any
 
@@ -102,11 +102,14 @@ def target_for_kit(config: Config, kit: Any) -> Target:
     return Target(f"{config.output_dir.name}/{kit.name}", kit.kind, kit.profile, None, config.page_mm, budget)
 
 
-def stale_jobs(project: Project, jobs: list[Job], force: bool) -> tuple[list[tuple[Job, Stamp]], list[tuple[Job, Stamp, str]]]:
-    """Split jobs into fresh ones and stale ones (with the reason: which inputs changed)."""
+def stale_jobs(project: Project, jobs: list[Job], force: bool, known: dict[str, tuple[list[int], str]] | None = None,
+               ) -> tuple[list[tuple[Job, Stamp]], list[tuple[Job, Stamp, str]]]:
+    """Split jobs into fresh ones and stale ones (with the reason: which inputs changed).
+
+    `known` digests from an earlier build are reused for files whose signature is unchanged."""
     dist = project.config.output_dir
     built = read_manifest(dist)
-    digests: dict[str, str] = {}
+    digests = uptodate.still_valid(known) if known is not None else {}
     fresh, stale = [], []
     for job in jobs:
         stamp = job.stamp(project, digests)
@@ -117,31 +120,35 @@ def stale_jobs(project: Project, jobs: list[Job], force: bool) -> tuple[list[tup
             reason = "never built"
         elif previous.get("key") != stamp.key:
             reason = "changed: " + ", ".join(stamp.changes(previous.get("inputs") or {}))
-        elif file_digest(dist / job.name, {}) != previous["sha256"]:
+        elif file_digest(dist / job.name, digests) != previous["sha256"]:
             reason = "output file was modified"
         else:
             fresh.append((job, stamp))
             continue
         stale.append((job, stamp, reason))
+    if known is not None:
+        known.update(uptodate.with_signatures(digests))
     return fresh, stale
 
 
 def build(config: Config, profiles: tuple[str, ...] = (), force: bool = False, keep_going: bool = False,
           jobs: int | None = None, progress: Progress = _quiet, first: str | None = None,
-          events: tuple[str, ...] = (), strict: bool = False, remember: str | None = None) -> BuildReport:
+          events: tuple[str, ...] = (), strict: bool = False, remember: str | None = None,
+          session: Session | None = None) -> BuildReport:
     """Build every selected document that is out of date; raise BrochureError when any fails.
 
     With `events`, only those events' documents and press kits are built. Stale translations are
     warnings, or errors with `strict`. A clean build is recorded under the request key `remember`
-    for `uptodate.recall`, which answers a repeated request without this function.
+    for `uptodate.recall`, which answers a repeated request without this function. A `session`
+    carries workers, loaded content and digests over to the next build (`brochure watch`).
     """
     from .status import lagging_translations
     report = BuildReport()
     started_ns = time.time_ns()
     inputs = uptodate.snapshot(config.root, [config.icc_profile]) if remember else {}
-    with build_lock(config), _Workers(config, jobs or os.cpu_count() or 1) as workers:
+    with build_lock(config), _workers(config, jobs or os.cpu_count() or 1, session) as workers:
         start = time.perf_counter()
-        project = load_project(config)
+        project = load_project(config, session.governments if session else None)
         report.warnings = lagging_translations(project)
         if strict and report.warnings:
             raise BrochureError(report.warnings)
@@ -149,7 +156,7 @@ def build(config: Config, profiles: tuple[str, ...] = (), force: bool = False, k
             config, project = _narrow_to_events(project, events)
         report.add_time("load", time.perf_counter() - start)
         start = time.perf_counter()
-        fresh, stale = stale_jobs(project, plan_jobs(config, profiles), force)
+        fresh, stale = stale_jobs(project, plan_jobs(config, profiles), force, session.digests if session else None)
         if first:
             stale.sort(key=lambda item: item[0].name != first)
         report.add_time("plan", time.perf_counter() - start)
@@ -185,12 +192,14 @@ class BuildFailed(BrochureError):
         super().__init__(report.problems)
 
 
-class _Workers:
-    """The build's worker processes, started before the content is loaded: each imports WeasyPrint
-    and prepares its fonts (~0.8 s) while the main process loads and plans."""
+class Workers:
+    """Worker processes that import WeasyPrint and prepare fonts once (~0.8 s each). A build starts
+    its own before loading content, so the import overlaps the load; `brochure watch` keeps them
+    from one rebuild to the next (see `Session`)."""
 
     def __init__(self, config: Config, count: int):
         self.count = count
+        self.serves = _worker_setting(config)
         self.pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("fork"), initializer=_init_worker,
                                         initargs=(config,))
         self.pool.submit(int)  # with fork, the first submission starts every worker
@@ -200,18 +209,55 @@ class _Workers:
         self.used = True
         return self.pool.submit(*args)
 
-    def __enter__(self) -> _Workers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
+    def close(self) -> None:
         if not self.used:  # nothing to render, or bad content: do not wait for the imports to finish
             for process in list(self.pool._processes.values()):
                 process.terminate()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _worker_setting(config: Config) -> tuple[Any, ...]:
+    """What a worker fixes when it starts: the project, its fonts and the output-intent profile."""
+    fonts = sorted((config.root / "fonts").glob("*"))
+    return (config.root, config.icc_profile, uptodate.signature(config.icc_profile),
+            [(font.name, uptodate.signature(font)) for font in fonts])
+
+
+@dataclass
+class Session:
+    """What `brochure watch` keeps between rebuilds: the workers, loaded governments and file
+    digests, each reused only while the files it came from keep their signatures."""
+
+    workers: Workers | None = None
+    governments: dict[str, Any] = field(default_factory=dict)
+    digests: dict[str, tuple[list[int], str]] = field(default_factory=dict)
+
+    def workers_for(self, config: Config, count: int) -> Workers:
+        if self.workers is None or self.workers.serves != _worker_setting(config) or self.workers.count != count:
+            self.close()
+            self.workers = Workers(config, count)
+        return self.workers
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+            self.workers = None
+
+
+@contextmanager
+def _workers(config: Config, count: int, session: Session | None) -> Iterator[Workers]:
+    if session is not None:
+        yield session.workers_for(config, count)
+        return
+    workers = Workers(config, count)
+    try:
+        yield workers
+    finally:
+        workers.close()
+
+
 def _render_all(project: Project, stale: list[tuple[Job, Stamp, str]], entries: dict[str, dict[str, Any]],
-                report: BuildReport, keep_going: bool, workers: _Workers, progress: Progress) -> None:
+                report: BuildReport, keep_going: bool, workers: Workers, progress: Progress) -> None:
     dist = project.config.output_dir
     pending: dict[Future[Any], tuple[Job, Stamp]] = {}
     queue = list(stale)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -37,22 +38,34 @@ def signature(path: str | Path) -> list[int]:
     return [stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino]
 
 
+def snapshot_folder(folder: str | Path, found: Signatures | None = None) -> Signatures:
+    """Signatures of every file below `folder`, hidden files aside (editors' swap files)."""
+    found = {} if found is None else found
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for item in entries:
+        if item.is_dir(follow_symlinks=False):  # content never links out; a link loop must not hang
+            snapshot_folder(item.path, found)
+        elif not item.name.startswith("."):
+            found[item.path] = signature(item.path)
+    return found
+
+
+def is_recent(signatures: Signatures) -> bool:
+    """Whether a file was modified too recently to trust that a same-size edit would show."""
+    recent = time.time_ns() - RACY_NS
+    return any(sig and sig[0] >= recent for sig in signatures.values())
+
+
 def snapshot(root: Path, extra: Iterable[str | Path] = ()) -> Signatures:
     """Signatures of every watched project file (hidden files aside), this package's modules and `extra` files."""
     found: Signatures = {}
-
-    def visit(folder: str) -> None:
-        with os.scandir(folder) as entries:
-            for item in entries:
-                if item.is_dir(follow_symlinks=False):  # content never links out; a link loop must not hang
-                    visit(item.path)
-                elif not item.name.startswith("."):
-                    found[item.path] = signature(item.path)
-
     for name in WATCHED:
         path = os.path.join(root, name)
         if os.path.isdir(path):
-            visit(path)
+            snapshot_folder(path, found)
         elif os.path.exists(path):
             found[path] = signature(path)
     for module in PACKAGE.glob("*.py"):
@@ -71,7 +84,7 @@ def remember(root: Path, request: str, before: Signatures, started_ns: int, extr
              outputs: Iterable[Path], report: BuildReport) -> None:
     """Record a clean build; `before` was taken when it started, so an edit made meanwhile voids the record."""
     if snapshot(root, extra) != before or any(sig and sig[0] > started_ns - RACY_NS for sig in before.values()):
-        return
+        return  # changed meanwhile, or modified just before the build: the full check decides next time
     from .manifest import write_atomic
     record = {"request": request, "extra": extra, "inputs": before,
               "outputs": {str(path): signature(path) for path in outputs},
@@ -93,3 +106,15 @@ def recall(root: Path, request: str) -> BuildReport | None:
                            warnings=[Problem(Location(path, line), message) for path, line, message in record["warnings"]])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def still_valid(known: dict[str, tuple[list[int], str]]) -> dict[str, str]:
+    """Digests of files whose signature has not changed since they were hashed."""
+    return {path: digest for path, (sig, digest) in known.items() if sig and signature(path) == sig}
+
+
+def with_signatures(digests: dict[str, str]) -> dict[str, tuple[list[int], str]]:
+    """Digests paired with their files' signatures, for `still_valid` in a later build; a file
+    modified a moment ago may have changed after it was hashed, and is left out."""
+    paired = {path: (signature(path), digest) for path, digest in digests.items()}
+    return {path: (sig, digest) for path, (sig, digest) in paired.items() if not is_recent({path: sig})}

@@ -173,3 +173,32 @@ def test_a_change_during_the_build_voids_the_record(tiny: Path) -> None:
     os.utime(tiny / "content/a/en.md", ns=(1, 1))
     uptodate.remember(tiny, "r", before, time.time_ns(), [], [], BuildReport())
     assert not (tiny / uptodate.RECORD).exists()
+
+
+def test_a_watch_session_rebuilds_what_a_fresh_build_makes(project: Path, tmp_path: Path) -> None:
+    """Workers, loaded governments and digests kept between rebuilds never serve stale files."""
+    from brochure.config import load_config, select
+    from brochure.pipeline import Session, build
+
+    def selection(root: Path):  # type: ignore[no-untyped-def]
+        return select(load_config(root), ("en",), ("sejong",))
+
+    session = Session()
+    try:
+        build(selection(project), profiles=("screen",), jobs=1, session=session)
+        workers = session.workers
+        assert [o.status for o in build(selection(project), profiles=("screen",), jobs=1, session=session).outcomes] \
+            == ["fresh", "fresh"]
+        # Saved a while ago, so that every cache may trust the files' signatures.
+        edit(project / "layouts/factsheet.css", "html { font-size: 8.8pt; }", "html { font-size: 8.6pt; }", age=10)
+        edit(project / "content/sejong/en.md", "We developed Sejong Creative Village", "We built Sejong Creative Village",
+             age=10)
+        report = build(selection(project), profiles=("screen",), jobs=1, session=session)
+        assert [o.status for o in report.outcomes] == ["built", "built"] and session.workers is workers
+        assert "startup" not in report.stages  # the same worker, WeasyPrint already imported
+    finally:
+        session.close()
+    fresh = copy_project(tmp_path / "fresh", project)
+    build(selection(fresh), profiles=("screen",), jobs=1)
+    for name in ("screen/sejong/sejong-factsheet-en.pdf", "screen/sejong/sejong-brochure-en.pdf"):
+        assert (project / "dist" / name).read_bytes() == (fresh / "dist" / name).read_bytes(), name
