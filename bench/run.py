@@ -193,6 +193,44 @@ def naive(root: Path, jobs: list[dict], matched: bool) -> dict:
             "example_command": commands[0], "max_rss_mb": max(d["max_rss_mb"] for d in documents.values())}
 
 
+def watch_rebuilds(root: Path, government: str, *args: str, rounds: int = 3) -> dict:
+    """`brochure watch` on a built project: seconds from saving a one-sentence edit of
+    content/<government>/ja.md until watch reports the rebuild (its 0.4 s polling included).
+    The edit is made, undone and made again: `rounds` rebuilds in one long-lived process."""
+    import queue
+    import signal
+    import threading
+    path = root / "content" / government / "ja.md"
+    original = path.read_bytes()
+    lines: queue.Queue[str] = queue.Queue()
+    process = subprocess.Popen(brochure(root, "watch", *args), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, cwd=common.SNAPSHOT or REPO, env=subprocess_env())
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()  # type: ignore[union-attr]
+
+    def report() -> str:
+        while True:
+            line = lines.get(timeout=600)
+            if "Watching" in line:
+                return line.strip()
+    try:
+        first = report()  # the initial check of the built project
+        times, reports = [], []
+        for number in range(rounds):
+            common.wait_for_quiet()
+            start = time.perf_counter()
+            if number % 2:
+                path.write_bytes(original)
+            else:
+                change_one_sentence(root, government)
+            reports.append(report())
+            times.append(time.perf_counter() - start)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    path.write_bytes(original)
+    return {"initial": first, "seconds": times, "median_s": statistics.median(times), "reports": reports}
+
+
 def import_check(root: Path, *args: str) -> dict:
     run = run_measured([PYTHON, "-c", IMPORT_CHECK, "--root", str(root), *args], check=False)
     try:
@@ -261,6 +299,11 @@ def sample(tmp: Path, results: dict) -> None:
     log(f"  {out['rebuild']['seconds']:.1f}s ({out['edit']}); import checks")
     results["imports"] = {"check": import_check(root, "check"), "status": import_check(root, "status"),
                           "noop_build": import_check(root, "build")}
+    (root / "content" / "sejong" / "ja.md").write_bytes(original)
+    build_cli(root, expect={"built": 4})
+    log("  brochure watch: rebuilds after the same edit, made, undone and made again")
+    out["watch"] = watch_rebuilds(root, "sejong")
+    log(f"  {', '.join(f'{t:.1f}s' for t in out['watch']['seconds'])}")
 
     log("sample: cold build --jobs 1")
     out["cold_jobs1"] = least_disturbed(
@@ -357,6 +400,13 @@ def large(tmp: Path, results: dict, count: int) -> None:
     # The second pass is only there for the warm figure: the fresh process's wall for one pass excludes it.
     out["bare_affected"]["one_pass_wall_s"] = out["bare_affected"]["wall_s"] - out["bare_affected"]["passes"][1]["total_s"]
     log(f"  rebuild {out['rebuild']['seconds']:.1f}s, bare {out['bare_affected']['one_pass_wall_s']:.1f}s wall")
+    change_back = root / "content" / "gov-01" / "ja.md"
+    change_back.write_text(change_back.read_text(encoding="utf-8").replace(common.SENTENCE_NEW, common.SENTENCE_OLD),
+                           encoding="utf-8")
+    build_cli(root, "--profile", "screen", expect={"built": 2})
+    log("  brochure watch --profile screen: rebuilds after the same edit")
+    out["watch"] = watch_rebuilds(root, "gov-01", "--profile", "screen")
+    log(f"  {', '.join(f'{t:.1f}s' for t in out['watch']['seconds'])}")
 
 
 def ratios(results: dict) -> list[dict]:
@@ -386,6 +436,10 @@ def ratios(results: dict) -> list[dict]:
          b["naive_plain"]["total_s"] / s["cold_default"]["seconds"], ">=", 3.0),
         ("one-sentence rebuild / bare render of the 4 affected documents alone (fresh process, wall)",
          s["rebuild"]["seconds"] / b["bare_affected"]["wall_s"], "<=", 1.3),
+        ("watch: rebuild after the edit / warm bare renders of the 4 affected documents (sample)",
+         s["watch"]["median_s"] / sum(bare_pass2["documents"][n]["seconds"] for n in affected), "<=", 1.3),
+        ("watch: rebuild after the edit / warm bare renders of the 2 affected documents (large set)",
+         lg["watch"]["median_s"] / lg["bare_affected"]["passes"][1]["total_s"], "<=", 1.3),
         ("peak RSS of any build process, MB", max(rss.values()), "<=", 400.0),
         ("check, status and no-op build never import weasyprint",
          all(item.get("ok") for item in imports.values()), "==", True),
@@ -426,6 +480,7 @@ def print_tables(results: dict) -> None:
         row("sample cold build, --jobs 1 (CLI)", s["cold_jobs1"]),
         row("sample no-op build (CLI, median of 3)", None, s["noop"]["median_s"]),
         row("sample rebuild after one sentence (CLI, 4 PDFs)", s["rebuild"]),
+        row("sample rebuild in brochure watch (edit to report, median of 3)", None, s["watch"]["median_s"]),
         row("bare WeasyPrint, long-lived: sum of 20 renders, pass 1", None, bare_all["passes"][0]["total_s"]),
         row("bare WeasyPrint, long-lived: sum of 20 renders, pass 2 (warm)", None, bare_all["passes"][1]["total_s"]),
         row("bare WeasyPrint, whole process (start, import, setup, 2 passes)", bare_all),
@@ -437,6 +492,7 @@ def print_tables(results: dict) -> None:
         row(f"large set cold, {lg['documents']} screen PDFs, --jobs 2", lg["cold_jobs2"]),
         row("large set no-op build (CLI, median of 3)", None, lg["noop"]["median_s"]),
         row("large set rebuild after one sentence (CLI, 2 PDFs)", lg["rebuild"]),
+        row("large set rebuild in brochure watch (edit to report, median of 3)", None, lg["watch"]["median_s"]),
         row("bare WeasyPrint, 2 affected large-set documents, fresh process (wall, one pass)", None,
             lg["bare_affected"]["one_pass_wall_s"]),
     ]
