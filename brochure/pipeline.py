@@ -278,6 +278,8 @@ def _render_all(project: Project, stale: list[tuple[Job, Stamp, str]], entries: 
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
             job, stamp = pending.pop(future)
+            if future.cancelled():  # not started before an earlier document failed
+                continue
             outcome, data, timings = future.result()
             for stage, seconds in timings.items():
                 report.add_time(stage, seconds)

@@ -280,6 +280,18 @@ def test_keep_going_builds_what_it_can(tmp_path: Path, keep_going: bool) -> None
         assert (factsheet in entries) == (dist / factsheet).is_file()
 
 
+def test_stopping_at_the_first_failure_among_many_documents_ends_cleanly(tmp_path: Path) -> None:
+    """Twenty documents, ten of them broken, two workers: whatever was queued behind the first
+    failure (cancelled or finished, depending on timing), the build ends with its summary, exit
+    status 1 and a consistent dist/."""
+    root = copy_project(tmp_path / "project")
+    break_brochure_layout(root)
+    result = run(root, "build", "--jobs", "2")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output and re.search(r"\d+ built, 0 up to date, \d+ failed", result.output)
+    assert_consistent(root / "dist")
+
+
 # --- 4. determinism across --jobs --------------------------------------------------------------------
 
 def test_output_does_not_depend_on_the_number_of_workers(tmp_path: Path) -> None:
