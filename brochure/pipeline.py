@@ -179,7 +179,7 @@ def build(config: Config, profiles: tuple[str, ...] = (), force: bool = False, k
     if report.problems:
         raise BuildFailed(report)
     if remember:
-        outputs = [dist / name for name in read_manifest(dist)] + [dist / MANIFEST]
+        outputs = [dist / name for name in entries] + [dist / MANIFEST]  # entries: what manifest.json now lists
         uptodate.remember(config.root, remember, inputs, started_ns, [str(config.icc_profile)], outputs, report)
     return report
 

@@ -53,9 +53,10 @@ def snapshot_folder(folder: str | Path, found: Signatures | None = None) -> Sign
     return found
 
 
-def is_recent(signatures: Signatures) -> bool:
-    """Whether a file was modified too recently to trust that a same-size edit would show."""
-    recent = time.time_ns() - RACY_NS
+def is_recent(signatures: Signatures, moment_ns: int | None = None) -> bool:
+    """Whether a file was modified too recently (before `moment_ns`, by default now) to trust that a
+    same-size edit would show."""
+    recent = (time.time_ns() if moment_ns is None else moment_ns) - RACY_NS
     return any(sig and sig[0] >= recent for sig in signatures.values())
 
 
@@ -83,7 +84,7 @@ def request_key(options: dict[str, Any]) -> str:
 def remember(root: Path, request: str, before: Signatures, started_ns: int, extra: list[str],
              outputs: Iterable[Path], report: BuildReport) -> None:
     """Record a clean build; `before` was taken when it started, so an edit made meanwhile voids the record."""
-    if snapshot(root, extra) != before or any(sig and sig[0] > started_ns - RACY_NS for sig in before.values()):
+    if snapshot(root, extra) != before or is_recent(before, started_ns):
         return  # changed meanwhile, or modified just before the build: the full check decides next time
     from .manifest import write_atomic
     record = {"request": request, "extra": extra, "inputs": before,
